@@ -1,0 +1,127 @@
+//! Facts about consent-management platforms that the checker needs: how a `cmp` block names
+//! a purpose, which options it takes, and which of its categories a visitor cannot refuse.
+//! How each CMP is driven at run time lives in its adapter template, not here.
+
+/// The kind of value a `cmp` block maps each purpose to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A free-form name, written as a string.
+    String,
+    /// One of a fixed vocabulary, written as an identifier.
+    Ident,
+    /// A number (TCF publisher custom purposes).
+    Integer,
+    /// The block takes no entries.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    String,
+    StringList,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CmpOption {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    pub what: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Cmp {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub entry: EntryKind,
+    /// For [`EntryKind::Ident`]: the allowed values.
+    pub vocabulary: &'static [&'static str],
+    /// Values a visitor can never refuse (always-on categories).
+    pub non_refusable: &'static [&'static str],
+    pub options: &'static [CmpOption],
+    /// The option listing further non-refusable values, and its default.
+    pub non_refusable_option: Option<(&'static str, &'static [&'static str])>,
+}
+
+pub const CMPS: &[Cmp] = &[
+    Cmp {
+        name: "onetrust",
+        title: "OneTrust",
+        entry: EntryKind::String,
+        vocabulary: &[],
+        non_refusable: &[],
+        options: &[CmpOption { name: "always_active", kind: OptionKind::StringList, what: "the group ids OneTrust shows as always active" }],
+        non_refusable_option: Some(("always_active", &["C0001"])),
+    },
+    Cmp {
+        name: "cookiebot",
+        title: "Cookiebot",
+        entry: EntryKind::Ident,
+        vocabulary: &["necessary", "preferences", "statistics", "marketing"],
+        non_refusable: &["necessary"],
+        options: &[],
+        non_refusable_option: None,
+    },
+    Cmp {
+        name: "klaro",
+        title: "Klaro",
+        entry: EntryKind::String,
+        vocabulary: &[],
+        non_refusable: &[],
+        options: &[],
+        non_refusable_option: None,
+    },
+    Cmp {
+        name: "cookieconsent",
+        title: "vanilla-cookieconsent",
+        entry: EntryKind::String,
+        vocabulary: &[],
+        // consentc emits `necessary` as a read-only category.
+        non_refusable: &["necessary"],
+        options: &[],
+        non_refusable_option: None,
+    },
+    Cmp {
+        name: "usercentrics",
+        title: "Usercentrics",
+        entry: EntryKind::String,
+        vocabulary: &[],
+        non_refusable: &["essential"],
+        options: &[CmpOption { name: "event", kind: OptionKind::String, what: "the window event name configured in the Usercentrics admin (v2)" }],
+        non_refusable_option: None,
+    },
+    Cmp {
+        name: "didomi",
+        title: "Didomi",
+        entry: EntryKind::String,
+        vocabulary: &[],
+        non_refusable: &[],
+        options: &[CmpOption { name: "vendor", kind: OptionKind::String, what: "the custom vendor id, `c:...`" }],
+        non_refusable_option: None,
+    },
+    Cmp {
+        name: "tcf",
+        title: "IAB TCF v2.2",
+        entry: EntryKind::Integer,
+        vocabulary: &[],
+        non_refusable: &[],
+        options: &[],
+        non_refusable_option: None,
+    },
+    Cmp {
+        name: "custom",
+        title: "the site's own banner",
+        entry: EntryKind::None,
+        vocabulary: &[],
+        non_refusable: &[],
+        options: &[],
+        non_refusable_option: None,
+    },
+];
+
+pub fn find(name: &str) -> Option<&'static Cmp> {
+    CMPS.iter().find(|c| c.name == name)
+}
+
+pub fn names() -> impl Iterator<Item = &'static str> {
+    CMPS.iter().map(|c| c.name)
+}

@@ -1,0 +1,214 @@
+//! Catalogue types.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+
+use crate::syntax::ast::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub vendors: IndexMap<String, Vendor>,
+    pub jurisdictions: IndexMap<String, Jurisdiction>,
+}
+
+impl Catalog {
+    pub fn vendor(&self, name: &str) -> Option<&Vendor> {
+        self.vendors.get(name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Jurisdiction {
+    pub name: String,
+    pub title: String,
+    /// Device access needs consent or an explicit request (ePrivacy, PECR).
+    pub device_consent: bool,
+    /// Locations data may go to without a transfer mechanism; `any` means all.
+    pub adequate: Vec<String>,
+}
+
+impl Jurisdiction {
+    pub fn is_adequate(&self, location: &str) -> bool {
+        self.adequate.iter().any(|a| a == "any" || a == location)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Enforcement {
+    /// The loader can stop it in the browser.
+    Client,
+    /// Only the vendor's workspace settings (audience rules) can stop it.
+    Workspace,
+    /// Methods are stopped by the loader; delivery only by audience rules.
+    Mixed,
+}
+
+impl Enforcement {
+    pub fn needs_workspace(self) -> bool {
+        matches!(self, Enforcement::Workspace | Enforcement::Mixed)
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Cookie {
+    /// Name pattern; `{app_id}` is replaced by the policy's app id.
+    pub name: String,
+    pub lifetime: Duration,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Storage {
+    /// `local` or `session`.
+    pub kind: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub requires: Vec<String>,
+    pub data: Vec<String>,
+    pub behavioural: bool,
+    pub personal: bool,
+    pub verification_required: bool,
+    pub enforcement: Enforcement,
+    pub methods: Vec<String>,
+    pub subprocessors: Vec<String>,
+    pub cookies: Vec<Cookie>,
+    pub storage: Vec<Storage>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Leaf(Feature),
+    Group,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Full dotted path, `intercom.tracking.events`.
+    pub path: String,
+    pub title: String,
+    pub description: String,
+    pub kind: NodeKind,
+}
+
+impl Node {
+    pub fn feature(&self) -> Option<&Feature> {
+        match &self.kind {
+            NodeKind::Leaf(f) => Some(f),
+            NodeKind::Group => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub name: String,
+    pub title: String,
+    pub location: String,
+    pub api_base: String,
+    /// CSP directive (`connect-src`) to sources, for this region only.
+    pub csp: IndexMap<String, Vec<String>>,
+}
+
+/// Leaf indices into [`Vendor::leaves`], in catalogue order.
+pub type LeafSet = BTreeSet<usize>;
+
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    pub name: String,
+    pub title: String,
+    pub provider: String,
+    pub privacy_url: String,
+    pub erasure: String,
+    pub script: String,
+    pub cookie_prefix: String,
+    pub storage_prefix: String,
+    pub dom_ids: Vec<String>,
+    pub dom_classes: Vec<String>,
+    pub always_forward: Vec<String>,
+    pub callbacks: Vec<String>,
+    pub update_limit: u32,
+    pub update_window_seconds: u32,
+    pub settings_messenger: Vec<String>,
+    pub settings_identity: Vec<String>,
+    pub settings_verification: Vec<String>,
+    pub regions: IndexMap<String, Region>,
+    /// CSP sources every region needs.
+    pub csp: IndexMap<String, Vec<String>>,
+    /// Every group and leaf by full path, in catalogue order.
+    pub nodes: IndexMap<String, Node>,
+    /// Full paths of the leaves, in catalogue order; a [`LeafSet`] indexes this.
+    pub leaves: Vec<String>,
+}
+
+impl Vendor {
+    pub fn node(&self, path: &str) -> Option<&Node> {
+        self.nodes.get(path)
+    }
+
+    pub fn leaf(&self, path: &str) -> Option<&Feature> {
+        self.node(path).and_then(Node::feature)
+    }
+
+    pub fn leaf_index(&self, path: &str) -> Option<usize> {
+        self.leaves.iter().position(|l| l == path)
+    }
+
+    pub fn leaf_feature(&self, index: usize) -> &Feature {
+        match self.leaves.get(index).and_then(|p| self.leaf(p)) {
+            Some(f) => f,
+            None => unreachable!("leaf indices come from `leaves`"),
+        }
+    }
+
+    /// Every leaf below `path` (the leaf itself for a leaf); `None` if the path is unknown.
+    pub fn cover(&self, path: &str) -> Option<LeafSet> {
+        let node = self.node(path)?;
+        Some(match node.kind {
+            NodeKind::Leaf(_) => self.leaf_index(path).into_iter().collect(),
+            NodeKind::Group => {
+                let prefix = format!("{path}.");
+                self.leaves
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.starts_with(&prefix))
+                    .map(|(i, _)| i)
+                    .collect()
+            }
+        })
+    }
+
+    /// The leaf a JavaScript API method belongs to.
+    pub fn method_leaf(&self, method: &str) -> Option<&str> {
+        self.nodes.values().find_map(|n| {
+            n.feature()
+                .filter(|f| f.methods.iter().any(|m| m == method))
+                .map(|_| n.path.as_str())
+        })
+    }
+
+    /// The fewest catalogue nodes whose leaves are exactly `set`, largest first: a group when
+    /// the set holds all of it.
+    pub fn largest_nodes(&self, set: &LeafSet) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut covered = LeafSet::new();
+        for (path, _) in &self.nodes {
+            if out.iter().any(|o| path.starts_with(&format!("{o}."))) {
+                continue;
+            }
+            if let Some(cover) = self.cover(path) {
+                if !cover.is_empty() && cover.is_subset(set) && !cover.is_subset(&covered) {
+                    covered.extend(cover);
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+}

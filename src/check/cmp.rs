@@ -1,0 +1,93 @@
+//! CMP mappings: CP0301 (consent on a category that cannot be refused), CP0302 (a purpose no
+//! CMP can grant), CP0405 (one CMP switch for purposes with different bases).
+
+use super::model::*;
+use crate::catalog::cmps;
+use crate::diagnostics::{Code, Diagnostic};
+
+pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let active: Vec<&Purpose> = policy.purposes.values().filter(|p| !p.leaves.is_empty()).collect();
+    if policy.cmps.is_empty() && !active.is_empty() {
+        out.push(
+            Diagnostic::new(Code::CP0302, format!("policy `{}` maps features but declares no `cmp` block", policy.name))
+                .primary(policy.name_span, "nothing could ever grant its purposes")
+                .help(format!(
+                    "add a block for your consent banner, like `cmp cookieconsent {{ {} = \"...\" }}`, or `cmp custom {{}}` for your own",
+                    active[0].name
+                )),
+        );
+    }
+    for block in policy.cmps.values() {
+        let Some(cmp) = cmps::find(&block.name) else { continue };
+        if cmp.entry != cmps::EntryKind::None {
+            for p in &active {
+                if !block.entries.contains_key(&p.name) {
+                    out.push(
+                        Diagnostic::new(Code::CP0302, format!("`cmp {}` has no entry for purpose `{}`", block.name, p.name))
+                            .primary(block.name_span, format!("{} cannot grant `{}`", cmp.title, p.name))
+                            .secondary(p.name_span, "purpose declared here")
+                            .help(format!("add `{} = ...` with the name {} uses for it", p.name, cmp.title)),
+                    );
+                }
+            }
+        }
+        refusable(policy, block, cmp, out);
+        shared_switch(policy, block, cmp, out);
+    }
+}
+
+fn refusable(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut Vec<Diagnostic>) {
+    let mut fixed: Vec<String> = cmp.non_refusable.iter().map(|s| (*s).to_owned()).collect();
+    if let Some((option, default)) = cmp.non_refusable_option {
+        match block.options.get(option) {
+            Some(CmpOptionValue::List(list)) => fixed.extend(list.iter().cloned()),
+            _ => fixed.extend(default.iter().map(|s| (*s).to_owned())),
+        }
+    }
+    for (purpose_name, entry) in &block.entries {
+        let Some(purpose) = policy.purposes.get(purpose_name) else { continue };
+        let value = entry.value.to_string();
+        if purpose.basis.value != Basis::Consent || !fixed.contains(&value) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                Code::CP0301,
+                format!("consent purpose `{purpose_name}` is mapped to `{value}`, which {} visitors cannot refuse", cmp.title),
+            )
+            .primary(entry.value_span, "always active")
+            .secondary(purpose.basis.span, "consent must be freely given")
+            .help(format!("map `{purpose_name}` to a category the visitor can switch off")),
+        );
+    }
+}
+
+fn shared_switch(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut Vec<Diagnostic>) {
+    let entries: Vec<_> = block.entries.iter().collect();
+    for (i, (p_name, p_entry)) in entries.iter().enumerate() {
+        for (q_name, q_entry) in &entries[i + 1..] {
+            if p_entry.value != q_entry.value {
+                continue;
+            }
+            let (Some(p), Some(q)) = (policy.purposes.get(*p_name), policy.purposes.get(*q_name)) else { continue };
+            if p.basis.value == q.basis.value {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::CP0405,
+                    format!(
+                        "`{p_name}` ({}) and `{q_name}` ({}) share the {} category `{}`",
+                        p.basis.value.as_str(),
+                        q.basis.value.as_str(),
+                        cmp.title,
+                        p_entry.value
+                    ),
+                )
+                .primary(q_entry.value_span, format!("`{q_name}` here"))
+                .secondary(p_entry.value_span, format!("`{p_name}` here"))
+                .help("one switch decides both, so one basis is not honoured: give each purpose its own category"),
+            );
+        }
+    }
+}

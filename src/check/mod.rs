@@ -1,0 +1,45 @@
+//! The checker: syntax trees and the catalogue in, a checked model and diagnostics out.
+
+mod cmp;
+mod lawful;
+mod lower;
+mod mapping;
+pub mod model;
+mod reader;
+
+pub use lower::{DEFAULT_FACADE_COLOR, DEFAULT_FACADE_LABEL};
+
+use crate::catalog::Catalog;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::FileId;
+use crate::syntax::ast::File;
+use model::{Model, Policy};
+
+/// Check parsed files (each with its id) against the catalogue. Files that failed to parse are
+/// simply not passed in, so they stay out of cross-file checks.
+pub fn check(files: &[(FileId, File)], catalog: &Catalog) -> (Model, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut policies: Vec<Policy> = Vec::new();
+    for (_, file) in files {
+        for policy in lower::lower_file(file, catalog, &mut out) {
+            if let Some(first) = policies.iter().find(|p| p.name == policy.name) {
+                out.push(
+                    Diagnostic::new(Code::CP0102, format!("duplicate policy `{}`", policy.name))
+                        .primary(policy.name_span, "defined again here")
+                        .secondary(first.name_span, "first defined here")
+                        .help("policy names are unique across the compile set: each names one output directory"),
+                );
+                continue;
+            }
+            policies.push(policy);
+        }
+    }
+    if let Some(vendor) = catalog.vendor("intercom") {
+        for policy in &policies {
+            mapping::check(policy, vendor, &mut out);
+            lawful::check(policy, catalog, vendor, &mut out);
+            cmp::check(policy, &mut out);
+        }
+    }
+    (Model { policies }, out)
+}

@@ -1,0 +1,184 @@
+//! The checked model: what a policy means, with spans kept for later diagnostics. Emitters
+//! read only this and the catalogue.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::catalog::LeafSet;
+use crate::source::Span;
+use crate::syntax::ast::Duration;
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A setting with a default: `span` is `None` when the policy did not write it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub span: Option<Span>,
+}
+
+macro_rules! keyword_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        pub enum $name { $(#[serde(rename = $word)] $variant),* }
+
+        impl Keyword for $name {
+            const WORDS: &'static [(&'static str, Self)] = &[$(($word, $name::$variant)),*];
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),* }
+            }
+        }
+    };
+}
+
+/// A fixed set of identifiers a key accepts.
+pub trait Keyword: Sized + Copy + 'static {
+    const WORDS: &'static [(&'static str, Self)];
+
+    fn from_word(word: &str) -> Option<Self> {
+        Self::WORDS.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+    }
+
+    fn words() -> Vec<&'static str> {
+        Self::WORDS.iter().map(|(w, _)| *w).collect()
+    }
+}
+
+keyword_enum!(
+    /// The GDPR Art. 6 legal basis of a purpose.
+    Basis { Consent = "consent", LegitimateInterest = "legitimate_interest", Contract = "contract" }
+);
+keyword_enum!(Gpc { Ignore = "ignore", Honor = "honor", Strict = "strict" });
+keyword_enum!(Load { WhenGranted = "when_granted", OnInteraction = "on_interaction" });
+keyword_enum!(IdentityVerification { Jwt = "jwt", Hmac = "hmac", Off = "off" });
+keyword_enum!(Transfer { Dpf = "dpf", Scc = "scc", None = "none" });
+keyword_enum!(AudienceRules { Applied = "applied", Missing = "missing" });
+keyword_enum!(OnWithdraw { Cleanup = "cleanup", Reload = "reload" });
+keyword_enum!(Position { Left = "left", Right = "right" });
+
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// In (file, offset) order.
+    pub policies: Vec<Policy>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    pub name_span: Span,
+    pub title: Option<Spanned<String>>,
+    /// Defaults to `[eu]`, the strictest.
+    pub jurisdictions: Setting<Vec<String>>,
+    pub intercom: Option<Intercom>,
+    pub purposes: IndexMap<String, Purpose>,
+    pub cmps: IndexMap<String, CmpBlock>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Retention {
+    pub conversations: Option<Duration>,
+    pub users: Option<Duration>,
+    pub visitors: Option<Duration>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facade {
+    pub label: String,
+    pub color: String,
+    pub position: Position,
+}
+
+#[derive(Debug, Clone)]
+pub struct Intercom {
+    /// `intercom` at the head of the block.
+    pub span: Span,
+    pub app_id: Spanned<String>,
+    pub region: Spanned<String>,
+    pub identity_verification: Setting<IdentityVerification>,
+    pub load: Setting<Load>,
+    pub pages: Option<Spanned<Vec<String>>>,
+    pub transfer: Option<Spanned<Transfer>>,
+    pub audience_rules: Setting<AudienceRules>,
+    pub on_withdraw: Setting<OnWithdraw>,
+    pub retention: Retention,
+    /// Present when `load = on_interaction` (defaults filled in).
+    pub facade: Option<Facade>,
+}
+
+/// One entry of `features = [...]` or of its `except [...]`, resolved.
+#[derive(Debug, Clone)]
+pub struct FeatureRef {
+    /// As written: `intercom.tracking.*`.
+    pub written: String,
+    pub span: Span,
+    pub cover: LeafSet,
+}
+
+#[derive(Debug, Clone)]
+pub struct Purpose {
+    pub name: String,
+    pub name_span: Span,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub basis: Spanned<Basis>,
+    pub gpc: Setting<Gpc>,
+    pub features: Vec<FeatureRef>,
+    pub excepts: Vec<FeatureRef>,
+    /// `S(p)`: the leaves this purpose gates.
+    pub leaves: LeafSet,
+}
+
+impl Purpose {
+    /// The first listed entry that brings `leaf` in (the place to point at).
+    pub fn mapping_of(&self, leaf: usize) -> Option<&FeatureRef> {
+        self.features.iter().find(|f| f.cover.contains(&leaf))
+    }
+}
+
+/// What a `cmp` block maps a purpose to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum CmpValue {
+    Name(String),
+    Number(u32),
+}
+
+impl std::fmt::Display for CmpValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CmpValue::Name(s) => f.write_str(s),
+            CmpValue::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum CmpOptionValue {
+    String(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct CmpEntry {
+    pub value: CmpValue,
+    pub key_span: Span,
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct CmpBlock {
+    pub name: String,
+    pub name_span: Span,
+    pub options: IndexMap<String, CmpOptionValue>,
+    pub entries: IndexMap<String, CmpEntry>,
+}

@@ -1,0 +1,119 @@
+//! A compile set: gathering `.policy` files, reading and parsing them, and checking the lot.
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog;
+use crate::check::{self, model::Model};
+use crate::diagnostics::{self, Code, Diagnostic, Severity};
+use crate::source::{decode, SourceFile, SourceMap, Span};
+use crate::syntax;
+
+/// Problems that are not about the policies: a path that does not exist, a file that cannot be
+/// read. The CLI maps these to exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("`{path}`: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("`{0}` is neither a `.policy` file nor a directory")]
+    NotPolicy(String),
+}
+
+/// What a check produced: the sources (for rendering), the model, every diagnostic (sorted).
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub sources: SourceMap,
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Every `.policy` file named by `paths`: files as given, directories walked in byte-wise sorted
+/// order, hidden entries skipped, symbolic links to directories not followed, each file once.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut found = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| InputError::Io { path: path.display().to_string(), source })?;
+        if meta.is_dir() {
+            walk(path, &mut found)?;
+        } else if meta.is_file() {
+            found.push(path.clone());
+        } else {
+            return Err(InputError::NotPolicy(path.display().to_string()));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    let io = |source| InputError::Io { path: dir.display().to_string(), source };
+    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_dir() {
+            walk(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == "policy") && (kind.is_file() || path.is_file()) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Check files on disk.
+pub fn check_paths(paths: &[PathBuf]) -> Result<Checked, InputError> {
+    let files = collect(paths)?;
+    let mut inputs = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes = std::fs::read(&path).map_err(|source| InputError::Io { path: path.display().to_string(), source })?;
+        inputs.push((display_name(&path), bytes));
+    }
+    Ok(check_sources(inputs))
+}
+
+/// A stable display name: relative paths as given, with `/` separators.
+fn display_name(path: &Path) -> String {
+    let text = path.display().to_string();
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
+/// Check in-memory sources `(name, bytes)`; the library entry point for tools and tests.
+pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::new();
+    for (name, bytes) in inputs {
+        match decode(&bytes) {
+            Ok(text) => {
+                let id = sources.add(SourceFile::new(name, text));
+                match syntax::parse(id, &sources.get(id).text) {
+                    Ok(file) => parsed.push((id, file)),
+                    Err(d) => diagnostics.push(*d),
+                }
+            }
+            Err((at, prefix)) => {
+                let id = sources.add(SourceFile::new(name, prefix));
+                diagnostics.push(
+                    Diagnostic::new(Code::CP0001, "the file is not valid UTF-8")
+                        .primary(Span::new(id, at, at), "invalid byte here")
+                        .help("save the file as UTF-8"),
+                );
+            }
+        }
+    }
+    let (model, more) = check::check(&parsed, catalog::builtin());
+    diagnostics.extend(more);
+    diagnostics::sort(&mut diagnostics, &sources);
+    Checked { sources, model, diagnostics }
+}

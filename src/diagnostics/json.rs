@@ -1,0 +1,98 @@
+//! The json format: one object with every diagnostic. Field names are stable (docs/cli.md).
+
+use serde::Serialize;
+
+use super::Diagnostic;
+use crate::source::{SourceMap, Span};
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    span: Option<JsonSpan>,
+    labels: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    primary: bool,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    span: JsonSpan,
+}
+
+#[derive(Serialize)]
+struct JsonSpan {
+    start: usize,
+    end: usize,
+}
+
+/// A location as `(file, line, column)`; columns count Unicode scalar values.
+pub fn locate(sources: &SourceMap, span: Span) -> (&str, usize, usize) {
+    let file = sources.get(span.file);
+    let at = file.line_col(span.start);
+    (&file.name, at.line, at.column)
+}
+
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let out = Output {
+        version: 1,
+        errors: diagnostics.iter().filter(|d| d.is_error()).count(),
+        warnings: diagnostics.iter().filter(|d| !d.is_error()).count(),
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| {
+                let primary = d.primary_span();
+                let at = primary.map(|s| locate(sources, s));
+                JsonDiagnostic {
+                    code: d.code.as_str(),
+                    severity: d.severity.as_str(),
+                    message: &d.message,
+                    file: at.map(|a| a.0),
+                    line: at.map(|a| a.1),
+                    column: at.map(|a| a.2),
+                    span: primary.map(|s| JsonSpan { start: s.start, end: s.end }),
+                    labels: d
+                        .labels
+                        .iter()
+                        .map(|l| {
+                            let (file, line, column) = locate(sources, l.span);
+                            let end = sources.get(l.span.file).line_col(l.span.end);
+                            JsonLabel {
+                                message: &l.message,
+                                primary: l.primary,
+                                file,
+                                line,
+                                column,
+                                end_line: end.line,
+                                end_column: end.column,
+                                span: JsonSpan { start: l.span.start, end: l.span.end },
+                            }
+                        })
+                        .collect(),
+                    help: d.help.as_deref(),
+                }
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,94 @@
+//! Contextual encoders: every policy string reaches generated output through exactly one of
+//! these, chosen by the context it lands in. Nothing else in the crate escapes text.
+
+/// A JSON value as a JavaScript expression that is safe inside an inline `<script>` element:
+/// `<`, `>` and `&` become `\u` escapes (so `</script>` and `<!--` cannot close or confuse the
+/// element) and U+2028 / U+2029 are escaped (they end lines in older JavaScript engines).
+pub fn js_json(value: &serde_json::Value) -> String {
+    // serde_json only fails on non-string map keys, which a `Value` cannot hold.
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    escape_for_script(&json)
+}
+
+/// A string as a JavaScript string literal (double-quoted), safe inside `<script>`.
+pub fn js_string(text: &str) -> String {
+    js_json(&serde_json::Value::String(text.to_owned()))
+}
+
+fn escape_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for ch in json.chars() {
+        match ch {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Text as the value of a double-quoted HTML attribute, or as HTML text content.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '`' => out.push_str("&#96;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Text inside a Markdown table cell or paragraph: Markdown and inline-HTML metacharacters are
+/// backslash-escaped or entity-encoded, and line breaks become spaces so a cell stays one cell.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_breakers_are_escaped_in_js() {
+        let s = js_string("</script><!--\u{2028}\"'`${x}");
+        assert!(!s.contains('<'));
+        assert!(!s.contains('\u{2028}'));
+        assert_eq!(
+            s,
+            "\"\\u003c/script\\u003e\\u003c!--\\u2028\\\"'`${x}\""
+        );
+    }
+
+    #[test]
+    fn html_attribute_cannot_be_closed() {
+        assert_eq!(html("a\"b<c>'&`"), "a&quot;b&lt;c&gt;&#39;&amp;&#96;");
+    }
+
+    #[test]
+    fn markdown_cells_stay_cells() {
+        assert_eq!(markdown("a|b\n<i>*"), "a\\|b &lt;i&gt;\\*");
+    }
+}

@@ -1,0 +1,3 @@
+//! Backends: each reads only the checked model and the catalogue.
+pub mod escape;
+pub mod loader;

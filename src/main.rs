@@ -1,0 +1,173 @@
+//! The `consentc` command line: parse arguments, call the library, map results to exit codes
+//! (0 clean, 1 policy errors, 2 usage or I/O error, 101 internal error).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use consentc::diagnostics::{self, Code, Severity};
+use consentc::{catalog, Checked};
+
+#[derive(Parser)]
+#[command(name = "consentc", version, about = "A compiler for consent policies", propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and check policies; print diagnostics; write nothing.
+    Check(CheckArgs),
+    /// Print the long explanation of a diagnostic code.
+    Explain {
+        /// A code like `CP0201`.
+        code: String,
+    },
+    /// List the catalogue: feature paths, what each does, its facts.
+    Features {
+        /// The vendor to list (default: every vendor).
+        vendor: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or directories (default: `policies/`).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Output format for diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// `--deny warnings` turns warnings into errors.
+    #[arg(long, value_name = "warnings")]
+    deny: Vec<Deny>,
+    /// Silence one warning code (repeatable).
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+/// A usage error: exit 2 with a message.
+struct Usage(String);
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    // A panic is a bug in consentc: say so and exit 101 (Rust's default panic exit code).
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Explain { code } => explain(&code),
+        Command::Features { vendor } => features(vendor.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, Usage> {
+    let allow = parse_allow(&args.report.allow)?;
+    let mut checked = consentc::check_paths(&default_paths(args.paths)).map_err(|e| Usage(e.to_string()))?;
+    Ok(report(&mut checked, &args.report, &allow))
+}
+
+fn parse_allow(codes: &[String]) -> Result<Vec<Code>, Usage> {
+    codes
+        .iter()
+        .map(|text| {
+            let code = Code::parse(text).ok_or_else(|| Usage(format!("`{text}` is not a diagnostic code (see `consentc explain`)")))?;
+            if code.severity() == Severity::Error {
+                return Err(Usage(format!("`{code}` is an error and cannot be allowed")));
+            }
+            Ok(code)
+        })
+        .collect()
+}
+
+/// Apply `--allow` and `--deny`, print in the chosen format, and pick the exit code.
+fn report(checked: &mut Checked, args: &ReportArgs, allow: &[Code]) -> ExitCode {
+    checked.diagnostics.retain(|d| !allow.contains(&d.code));
+    if !args.deny.is_empty() {
+        for d in &mut checked.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    let files = checked.sources.files().count();
+    match args.format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let text = diagnostics::human::render(&checked.diagnostics, &checked.sources, color);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{text}");
+            let _ = writeln!(err, "{}", diagnostics::human::summary(&checked.diagnostics, files));
+        }
+        Format::Json => {
+            print!("{}", diagnostics::json::render(&checked.diagnostics, &checked.sources));
+        }
+    }
+    if checked.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn explain(code: &str) -> Result<ExitCode, Usage> {
+    let code = Code::parse(code).ok_or_else(|| {
+        let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        Usage(format!("`{code}` is not a diagnostic code; known codes: {}", all.join(", ")))
+    })?;
+    print!("{}", code.explanation());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn features(vendor: Option<&str>) -> Result<ExitCode, Usage> {
+    let catalog = catalog::builtin();
+    let vendors: Vec<_> = match vendor {
+        Some(name) => vec![catalog.vendor(name).ok_or_else(|| {
+            let names: Vec<&str> = catalog.vendors.keys().map(String::as_str).collect();
+            Usage(format!("unknown vendor `{name}`; known vendors: {}", names.join(", ")))
+        })?],
+        None => catalog.vendors.values().collect(),
+    };
+    let mut out = String::new();
+    for v in vendors {
+        out.push_str(&consentc::catalog::describe(v));
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,157 @@
+//! Source files, byte spans and line/column mapping.
+
+use std::fmt;
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start, end }
+    }
+
+    /// The smallest span holding both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.file, self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One loaded file: its display name and its text (always valid UTF-8; bytes that were not
+/// are reported before a `SourceFile` is made).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for LineCol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile { name: name.into(), text, line_starts }
+    }
+
+    /// Line and column of a byte offset (clamped to the text, and to a char boundary).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol { line: line + 1, column }
+    }
+}
+
+/// Every file of one compile set, addressed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        let text = &self.get(span.file).text;
+        text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// Decode file bytes as policy text: UTF-8 with an optional leading BOM. The BOM is replaced
+/// by nothing but its byte length is kept as leading spaces so spans still match the file.
+pub fn decode(bytes: &[u8]) -> Result<String, (usize, String)> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => format!("   {rest}"),
+            None => text.to_owned(),
+        }),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            // The valid prefix still locates the error for a line/column.
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            Err((valid, prefix))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values() {
+        let f = SourceFile::new("a", "ab\né€x\r\ny");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        // `x` follows two multi-byte characters
+        assert_eq!(f.line_col(3 + 2 + 3), LineCol { line: 2, column: 3 });
+        assert_eq!(f.line_col(f.text.len() - 1), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn bom_keeps_offsets() {
+        let t = decode("\u{feff}x".as_bytes()).unwrap();
+        assert_eq!(t.len(), 4);
+        assert_eq!(&t[3..], "x");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_the_offset() {
+        let (at, prefix) = decode(b"ab\n\xffc").unwrap_err();
+        assert_eq!(at, 3);
+        assert_eq!(prefix, "ab\n");
+    }
+}
