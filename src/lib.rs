@@ -5,6 +5,7 @@
 //! into files. [`compile`] ties them together for a set of files; most tools only need
 //! [`check_paths`] and [`check_sources`].
 
+pub mod build;
 pub mod catalog;
 pub mod check;
 pub mod compile;
@@ -13,4 +14,5 @@ pub mod emit;
 pub mod source;
 pub mod syntax;
 
+pub use build::{build_paths, BuildError, Built};
 pub use compile::{check_paths, check_sources, Checked, InputError};

@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Parse and check policies; print diagnostics; write nothing.
     Check(CheckArgs),
+    /// Check, then write every output: loaders, CMP configurations, documents.
+    Build(BuildArgs),
     /// Print the long explanation of a diagnostic code.
     Explain {
         /// A code like `CP0201`.
@@ -37,6 +39,23 @@ enum Command {
 struct CheckArgs {
     /// Files or directories (default: `policies/`).
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Files or directories (default: `policies/`).
+    paths: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, default_value = "dist")]
+    out: PathBuf,
+    /// Only these CMPs (repeatable; default: those each policy declares).
+    #[arg(long = "cmp", value_name = "NAME")]
+    cmps: Vec<String>,
+    /// Write nothing; exit 1 if the files under `--out` are stale, missing or extra.
+    #[arg(long)]
+    check: bool,
     #[command(flatten)]
     report: ReportArgs,
 }
@@ -79,6 +98,7 @@ fn main() -> ExitCode {
     // A panic is a bug in consentc: say so and exit 101 (Rust's default panic exit code).
     let result = match cli.command {
         Command::Check(args) => check(args),
+        Command::Build(args) => build(args),
         Command::Explain { code } => explain(&code),
         Command::Features { vendor } => features(vendor.as_deref()),
     };
@@ -103,6 +123,44 @@ fn check(args: CheckArgs) -> Result<ExitCode, Usage> {
     let allow = parse_allow(&args.report.allow)?;
     let mut checked = consentc::check_paths(&default_paths(args.paths)).map_err(|e| Usage(e.to_string()))?;
     Ok(report(&mut checked, &args.report, &allow))
+}
+
+fn build(args: BuildArgs) -> Result<ExitCode, Usage> {
+    let allow = parse_allow(&args.report.allow)?;
+    for cmp in &args.cmps {
+        if consentc::catalog::cmps::find(cmp).is_none() {
+            let names: Vec<&str> = consentc::catalog::cmps::names().collect();
+            return Err(Usage(format!("unknown CMP `{cmp}`; known: {}", names.join(", "))));
+        }
+    }
+    let mut built = consentc::build_paths(&default_paths(args.paths), &args.cmps).map_err(|e| Usage(e.to_string()))?;
+    let code = report(&mut built.checked, &args.report, &allow);
+    if code != ExitCode::SUCCESS {
+        return Ok(code);
+    }
+    let Some(output) = built.output else { return Ok(code) };
+    let out = &args.out;
+    if args.check {
+        let stale = consentc::build::stale(out, &output.files);
+        if stale.is_clean() {
+            eprintln!("{} generated files under `{}` are up to date", output.files.len(), out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for (what, list) in [("missing", &stale.missing), ("stale", &stale.changed), ("extra", &stale.extra)] {
+            for f in list {
+                eprintln!("{what}: {}", out.join(f).display());
+            }
+        }
+        eprintln!("error: the generated files under `{}` are out of date; run `consentc build`", out.display());
+        return Ok(ExitCode::from(1));
+    }
+    consentc::build::write(out, &output.files).map_err(|e| Usage(e.to_string()))?;
+    let policies = built.checked.model.policies.len();
+    eprintln!("built {policies} polic{} into `{}`: {} files", if policies == 1 { "y" } else { "ies" }, out.display(), output.files.len());
+    for line in consentc::build::size_lines(&output.loaders) {
+        eprintln!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_allow(codes: &[String]) -> Result<Vec<Code>, Usage> {

@@ -40,6 +40,10 @@ pub struct Cmp {
     pub options: &'static [CmpOption],
     /// The option listing further non-refusable values, and its default.
     pub non_refusable_option: Option<(&'static str, &'static [&'static str])>,
+    /// The attribute the loader puts on the widget script so the CMP's auto-blocker files it
+    /// under the messenger's purpose: name and value pattern, where `{value}` is the
+    /// messenger purpose's CMP value, `{purpose}` its name, `{vendor}` the `vendor` option.
+    pub script_attr: Option<(&'static str, &'static str)>,
 }
 
 pub const CMPS: &[Cmp] = &[
@@ -51,6 +55,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &[],
         options: &[CmpOption { name: "always_active", kind: OptionKind::StringList, what: "the group ids OneTrust shows as always active" }],
         non_refusable_option: Some(("always_active", &["C0001"])),
+        script_attr: Some(("class", "optanon-category-{value}")),
     },
     Cmp {
         name: "cookiebot",
@@ -60,6 +65,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &["necessary"],
         options: &[],
         non_refusable_option: None,
+        script_attr: Some(("data-cookieconsent", "{value}")),
     },
     Cmp {
         name: "klaro",
@@ -69,6 +75,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &[],
         options: &[],
         non_refusable_option: None,
+        script_attr: Some(("data-name", "intercom-{purpose}")),
     },
     Cmp {
         name: "cookieconsent",
@@ -79,6 +86,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &["necessary"],
         options: &[],
         non_refusable_option: None,
+        script_attr: Some(("data-category", "{value}")),
     },
     Cmp {
         name: "usercentrics",
@@ -88,6 +96,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &["essential"],
         options: &[CmpOption { name: "event", kind: OptionKind::String, what: "the window event name configured in the Usercentrics admin (v2)" }],
         non_refusable_option: None,
+        script_attr: Some(("data-usercentrics", "{value}")),
     },
     Cmp {
         name: "didomi",
@@ -97,6 +106,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &[],
         options: &[CmpOption { name: "vendor", kind: OptionKind::String, what: "the custom vendor id, `c:...`" }],
         non_refusable_option: None,
+        script_attr: Some(("data-vendor", "{vendor}")),
     },
     Cmp {
         name: "tcf",
@@ -106,6 +116,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &[],
         options: &[],
         non_refusable_option: None,
+        script_attr: None,
     },
     Cmp {
         name: "custom",
@@ -115,6 +126,7 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &[],
         options: &[],
         non_refusable_option: None,
+        script_attr: None,
     },
 ];
 

@@ -1,3 +1,88 @@
-//! Backends: each reads only the checked model and the catalogue.
+//! Backends: each reads only the checked model and the catalogue, and produces files in memory.
+//! Writing them (atomically) is `crate::build`'s job.
+
+pub mod config;
+mod cmp_configs;
+mod documents;
 pub mod escape;
 pub mod loader;
+mod render;
+
+use std::collections::BTreeMap;
+
+use crate::catalog::Catalog;
+use crate::check::model::{Model, Policy};
+
+/// Generated files, keyed by path relative to the output directory (`<policy>/<file>`).
+/// A `BTreeMap` so iteration, and so every listing, is in one order.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    #[error("policy `{policy}`: no loader for CMP `{cmp}` ({reason})")]
+    Loader { policy: String, cmp: String, reason: String },
+    #[error("internal template error: {0}")]
+    Template(String),
+}
+
+/// The size of one generated loader, for the build summary and the size report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoaderSize {
+    pub path: String,
+    pub raw: usize,
+    pub gzip: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Output {
+    pub files: Files,
+    pub loaders: Vec<LoaderSize>,
+}
+
+/// Every output of every policy. `only_cmps` narrows the CMPs (empty: each policy's own).
+pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Output, EmitError> {
+    let renderer = render::Renderer::new().map_err(EmitError::Template)?;
+    let mut out = Output::default();
+    let Some(vendor) = catalog.vendor("intercom") else { return Ok(out) };
+    for policy in &model.policies {
+        if policy.intercom.is_none() {
+            continue;
+        }
+        let dir = &policy.name;
+        let mut put = |name: &str, bytes: Vec<u8>| {
+            out.files.insert(format!("{dir}/{name}"), bytes);
+        };
+        for cmp in selected_cmps(policy, only_cmps) {
+            let config = config::loader_config(policy, vendor, cmp);
+            let js = loader::render_loader(&config, cmp).map_err(|e| EmitError::Loader {
+                policy: policy.name.clone(),
+                cmp: cmp.to_owned(),
+                reason: e.to_string(),
+            })?;
+            let name = format!("intercom-loader.{cmp}.js");
+            out.loaders.push(LoaderSize { path: format!("{dir}/{name}"), raw: js.len(), gzip: gzip_len(js.as_bytes()) });
+            put(&name, js.into_bytes());
+            for (file, text) in cmp_configs::render(&renderer, policy, vendor, cmp).map_err(EmitError::Template)? {
+                put(&file, text.into_bytes());
+            }
+        }
+        for (file, text) in documents::render(&renderer, policy, catalog, vendor).map_err(EmitError::Template)? {
+            put(&file, text.into_bytes());
+        }
+    }
+    Ok(out)
+}
+
+fn selected_cmps<'a>(policy: &'a Policy, only: &'a [String]) -> impl Iterator<Item = &'a str> {
+    policy.cmps.keys().map(String::as_str).filter(move |c| only.is_empty() || only.iter().any(|o| o == c))
+}
+
+/// Bytes after gzip at the best level: what a server sends for the loader.
+pub fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    if encoder.write_all(bytes).is_err() {
+        return bytes.len();
+    }
+    encoder.finish().map(|v| v.len()).unwrap_or(bytes.len())
+}

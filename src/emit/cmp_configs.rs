@@ -1,0 +1,176 @@
+//! Each CMP's own configuration and its HTML snippet.
+
+use serde_json::{json, Map, Value};
+
+use super::escape::{html, js_json};
+use super::render::Renderer;
+use crate::catalog::{cmps, Vendor};
+use crate::check::model::{Basis, Policy};
+use crate::emit::config::messenger_purpose;
+
+/// `(file name, contents)` for one CMP of one policy.
+pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Result<Vec<(String, String)>, String> {
+    let mut files = Vec::new();
+    let title = cmps::find(cmp).map_or(cmp, |c| c.title);
+    match cmp {
+        "cookieconsent" => {
+            let data = json!({"policy": html(&policy.name), "config": js_json(&cookieconsent(policy, vendor))});
+            files.push(("cookieconsent-config.js".to_owned(), r.render("cookieconsent-config.js", &data)?));
+        }
+        "klaro" => {
+            let data = json!({"policy": html(&policy.name), "config": js_json(&klaro(policy, vendor))});
+            files.push(("klaro-config.js".to_owned(), r.render("klaro-config.js", &data)?));
+        }
+        _ => {}
+    }
+    let snippet = format!("{cmp}-snippet.html");
+    if r.has(&snippet) {
+        let example: Vec<String> = policy.purposes.keys().map(|p| format!("{p}: true")).collect();
+        let data = json!({
+            "cmp_title": html(title),
+            "policy": html(&policy.name),
+            "loader": html(&format!("intercom-loader.{cmp}.js")),
+            "purpose_example": html(&example.join(", ")),
+        });
+        files.push((snippet.clone(), r.render(&snippet, &data)?));
+    }
+    Ok(files)
+}
+
+/// The cookie names the messenger sets for this app (the only leaf that stores anything).
+pub fn cookie_names(policy: &Policy, vendor: &Vendor) -> Vec<String> {
+    let app_id = policy.intercom.as_ref().map(|i| i.app_id.value.as_str()).unwrap_or_default();
+    vendor
+        .leaves
+        .iter()
+        .filter_map(|l| vendor.leaf(l))
+        .flat_map(|f| f.cookies.iter().map(|c| c.name.replace("{app_id}", app_id)))
+        .collect()
+}
+
+/// A short stable number from the consent-relevant content: purposes, their leaves and bases,
+/// and how each CMP names them. Reworded titles or comments do not change it.
+pub fn revision(policy: &Policy, vendor: &Vendor) -> u32 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in policy.purposes.values() {
+        h.update(p.name.as_bytes());
+        h.update([0]);
+        h.update(p.basis.value.as_str().as_bytes());
+        for &leaf in &p.leaves {
+            h.update([1]);
+            h.update(vendor.leaves[leaf].as_bytes());
+        }
+        h.update([2]);
+    }
+    for (name, block) in &policy.cmps {
+        h.update(name.as_bytes());
+        for (purpose, entry) in &block.entries {
+            h.update(purpose.as_bytes());
+            h.update([3]);
+            h.update(entry.value.to_string().as_bytes());
+        }
+    }
+    let digest = h.finalize();
+    // 31 bits: a positive JavaScript integer on every engine.
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) & 0x7fff_ffff
+}
+
+fn purpose_cmp_value(policy: &Policy, cmp: &str, purpose: &str) -> Option<String> {
+    policy.cmps.get(cmp)?.entries.get(purpose).map(|e| e.value.to_string())
+}
+
+fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
+    let messenger = messenger_purpose(policy, vendor);
+    let mut categories = Map::new();
+    let mut sections = vec![json!({
+        "title": "Chat and product messages",
+        "description": "Choose which Intercom features may run. You can change this at any time.",
+    })];
+    for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
+        let Some(category) = purpose_cmp_value(policy, "cookieconsent", &p.name) else { continue };
+        let entry = categories.entry(category.clone()).or_insert_with(|| {
+            json!({
+                // Only a legitimate-interest or contract purpose is on until refused.
+                "enabled": p.basis.value != Basis::Consent,
+                "readOnly": category == "necessary",
+                "services": {},
+            })
+        });
+        if let Some(services) = entry.get_mut("services").and_then(Value::as_object_mut) {
+            services.insert(format!("intercom-{}", p.name), json!({"label": p.title.as_deref().unwrap_or(&p.name)}));
+        }
+        if messenger == Some(p.name.as_str()) {
+            let cookies: Vec<Value> = cookie_names(policy, vendor).into_iter().map(|n| json!({"name": n})).collect();
+            entry["autoClear"] = json!({"cookies": cookies, "reloadPage": false});
+        }
+        sections.push(json!({
+            "title": p.title.as_deref().unwrap_or(&p.name),
+            "description": p.description.as_deref().unwrap_or(""),
+            "linkedCategory": category,
+        }));
+    }
+    json!({
+        "revision": revision(policy, vendor),
+        "categories": categories,
+        "language": {
+            "default": "en",
+            "translations": {"en": {
+                "consentModal": {
+                    "title": "We use cookies",
+                    "description": "We ask before loading chat, product tours or analytics.",
+                    "acceptAllBtn": "Accept all",
+                    "acceptNecessaryBtn": "Reject all",
+                    "showPreferencesBtn": "Manage preferences",
+                },
+                "preferencesModal": {
+                    "title": "Privacy preferences",
+                    "acceptAllBtn": "Accept all",
+                    "acceptNecessaryBtn": "Reject all",
+                    "savePreferencesBtn": "Save preferences",
+                    "sections": sections,
+                },
+            }},
+        },
+    })
+}
+
+fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
+    let messenger = messenger_purpose(policy, vendor);
+    let mut purposes: Vec<String> = Vec::new();
+    let mut purpose_texts = Map::new();
+    let mut services = Vec::new();
+    for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
+        let Some(klaro_purpose) = purpose_cmp_value(policy, "klaro", &p.name) else { continue };
+        if !purposes.contains(&klaro_purpose) {
+            purposes.push(klaro_purpose.clone());
+            purpose_texts.insert(klaro_purpose.clone(), json!({"title": p.title.as_deref().unwrap_or(&p.name)}));
+        }
+        let cookies = if messenger == Some(p.name.as_str()) { cookie_names(policy, vendor) } else { Vec::new() };
+        services.push(json!({
+            "name": format!("intercom-{}", p.name),
+            "title": format!("Intercom: {}", p.title.as_deref().unwrap_or(&p.name)),
+            "purposes": [klaro_purpose],
+            "cookies": cookies,
+            "default": p.basis.value != Basis::Consent,
+            "optOut": false,
+            "required": false,
+            "onlyOnce": true,
+            "translations": {"en": {"description": p.description.as_deref().unwrap_or("")}},
+        }));
+    }
+    json!({
+        "version": 1,
+        "elementID": "klaro",
+        "storageMethod": "cookie",
+        "cookieName": "klaro",
+        "cookieExpiresAfterDays": 180,
+        // Policy text is shown as text, never parsed as HTML.
+        "htmlTexts": false,
+        "mustConsent": false,
+        "acceptAll": true,
+        "hideDeclineAll": false,
+        "translations": {"en": {"purposes": purpose_texts}},
+        "services": services,
+    })
+}

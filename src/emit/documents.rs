@@ -1,0 +1,203 @@
+//! The documents: cookie table, record of processing, CSP sources and `policy.json`.
+
+use serde_json::{json, Value};
+
+use super::escape::markdown;
+use super::render::Renderer;
+use crate::catalog::{Catalog, Vendor};
+use crate::check::model::{Policy, Transfer};
+use crate::emit::config::{messenger_purpose, purpose_of};
+
+pub fn render(r: &Renderer, policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Result<Vec<(String, String)>, String> {
+    Ok(vec![
+        ("cookies.md".to_owned(), r.render("cookies.md", &cookies(policy, vendor))?),
+        ("csp.txt".to_owned(), r.render("csp.txt", &csp(policy, vendor))?),
+        ("policy.json".to_owned(), policy_json(policy, vendor)),
+        ("record.md".to_owned(), r.render("record.md", &record(policy, catalog, vendor))?),
+    ])
+}
+
+fn title(policy: &Policy) -> String {
+    markdown(policy.title.as_ref().map_or(policy.name.as_str(), |t| t.value.as_str()))
+}
+
+fn basis_of(policy: &Policy, purpose: &str) -> &'static str {
+    policy.purposes.get(purpose).map_or("", |p| p.basis.value.as_str())
+}
+
+fn cookies(policy: &Policy, vendor: &Vendor) -> Value {
+    let app_id = policy.intercom.as_ref().map(|i| i.app_id.value.as_str()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for index in 0..vendor.leaves.len() {
+        let Some(purpose) = purpose_of(policy, index) else { continue };
+        let feature = vendor.leaf_feature(index);
+        for c in &feature.cookies {
+            rows.push(json!({
+                "name": c.name.replace("{app_id}", app_id),
+                "kind": "cookie",
+                "purpose": format!("`{purpose}`"),
+                "basis": basis_of(policy, purpose),
+                "lifetime": c.lifetime.to_string(),
+                "provider": markdown(&vendor.title),
+                "description": markdown(&c.description),
+            }));
+        }
+        for s in &feature.storage {
+            rows.push(json!({
+                "name": s.name,
+                "kind": format!("{} storage", s.kind),
+                "purpose": format!("`{purpose}`"),
+                "basis": basis_of(policy, purpose),
+                "lifetime": if s.kind == "session" { "the tab's session" } else { "until withdrawn or cleared" },
+                "provider": markdown(&vendor.title),
+                "description": markdown(&s.description),
+            }));
+        }
+    }
+    json!({
+        "title": title(policy),
+        "policy": policy.name,
+        "rows": rows,
+        "messenger_purpose": messenger_purpose(policy, vendor).unwrap_or("(none)"),
+        "cookie_prefix": vendor.cookie_prefix,
+        "storage_prefix": vendor.storage_prefix,
+    })
+}
+
+fn csp(policy: &Policy, vendor: &Vendor) -> Value {
+    let region_name = policy.intercom.as_ref().map(|i| i.region.value.as_str()).unwrap_or_default();
+    let mut directives: indexmap::IndexMap<String, Vec<String>> = indexmap::IndexMap::new();
+    let regional = vendor.regions.get(region_name).map(|r| &r.csp);
+    for (name, sources) in vendor.csp.iter().chain(regional.into_iter().flatten()) {
+        let entry = directives.entry(name.clone()).or_default();
+        for s in sources {
+            if !entry.contains(s) {
+                entry.push(s.clone());
+            }
+        }
+    }
+    directives.sort_keys();
+    let list: Vec<Value> = directives.iter().map(|(name, sources)| json!({"name": name, "sources": sources.join(" ")})).collect();
+    json!({"region": region_name, "policy": policy.name, "directives": list})
+}
+
+fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
+    let Some(intercom) = &policy.intercom else { return Value::Null };
+    let region = vendor.regions.get(&intercom.region.value);
+    let purposes: Vec<Value> = policy
+        .purposes
+        .values()
+        .map(|p| {
+            let features: Vec<String> = p.leaves.iter().map(|&l| format!("`{}`", vendor.leaves[l])).collect();
+            let mut data: Vec<String> = p.leaves.iter().flat_map(|&l| vendor.leaf_feature(l).data.iter().cloned()).collect();
+            data.sort();
+            data.dedup();
+            json!({
+                "name": p.name,
+                "title": markdown(p.title.as_deref().unwrap_or(&p.name)),
+                "description": markdown(p.description.as_deref().unwrap_or("(no description)")),
+                "basis": p.basis.value.as_str(),
+                "gpc": p.gpc.value.as_str(),
+                "features": if features.is_empty() { "none".to_owned() } else { features.join(", ") },
+                "data": if data.is_empty() { "none".to_owned() } else { data.join(", ").replace('_', " ") },
+            })
+        })
+        .collect();
+    let off: Vec<String> = (0..vendor.leaves.len())
+        .filter(|&l| purpose_of(policy, l).is_none())
+        .map(|l| format!("`{}`", vendor.leaves[l]))
+        .collect();
+    let audience_rules: Vec<Value> = (0..vendor.leaves.len())
+        .filter(|&l| vendor.leaf_feature(l).enforcement.needs_workspace())
+        .filter_map(|l| purpose_of(policy, l).map(|p| json!({"feature": vendor.leaves[l], "rule": format!("consent_{p} is true")})))
+        .collect();
+    let jurisdictions: Vec<String> = policy
+        .jurisdictions
+        .value
+        .iter()
+        .map(|j| catalog.jurisdictions.get(j).map_or_else(|| j.clone(), |x| format!("{} (`{j}`)", markdown(&x.title))))
+        .collect();
+    let r = &intercom.retention;
+    let period = |d: Option<crate::syntax::ast::Duration>| d.map_or("not set".to_owned(), |d| d.to_string());
+    json!({
+        "title": title(policy),
+        "policy": policy.name,
+        "provider": markdown(&vendor.provider),
+        "privacy_url": vendor.privacy_url,
+        "region": intercom.region.value,
+        "region_title": region.map(|r| markdown(&r.title)).unwrap_or_default(),
+        "api_base": region.map(|r| r.api_base.as_str()).unwrap_or_default(),
+        "jurisdictions": jurisdictions.join(", "),
+        "transfer": match intercom.transfer.as_ref().map(|t| t.value) {
+            Some(Transfer::Dpf) => "EU-US Data Privacy Framework (`dpf`)",
+            Some(Transfer::Scc) => "Standard contractual clauses (`scc`)",
+            Some(Transfer::None) | None => "none declared",
+        },
+        "identity_verification": intercom.identity_verification.value.as_str(),
+        "load": intercom.load.value.as_str(),
+        "pages": intercom.pages.as_ref().map(|p| p.value.iter().map(|g| format!("`{}`", g.replace('`', "'"))).collect::<Vec<_>>().join(", ")),
+        "purposes": purposes,
+        "off": off.join(", "),
+        "retention": {"conversations": period(r.conversations), "users": period(r.users), "visitors": period(r.visitors)},
+        "audience_rules": audience_rules,
+        "audience_rules_state": intercom.audience_rules.value.as_str(),
+        "erasure": markdown(&vendor.erasure),
+    })
+}
+
+/// The checked policy as data: stable field names (docs/outputs.md), no spans.
+pub fn policy_json(policy: &Policy, vendor: &Vendor) -> String {
+    let intercom = policy.intercom.as_ref().map(|i| {
+        json!({
+            "app_id": i.app_id.value,
+            "region": i.region.value,
+            "identity_verification": i.identity_verification.value,
+            "load": i.load.value,
+            "pages": i.pages.as_ref().map(|p| &p.value),
+            "transfer": i.transfer.as_ref().map(|t| t.value),
+            "audience_rules": i.audience_rules.value,
+            "on_withdraw": i.on_withdraw.value,
+            "retention": {
+                "conversations": i.retention.conversations,
+                "users": i.retention.users,
+                "visitors": i.retention.visitors,
+            },
+            "facade": i.facade.as_ref().map(|f| json!({"label": f.label, "color": f.color, "position": f.position})),
+        })
+    });
+    let purposes: Vec<Value> = policy
+        .purposes
+        .values()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "title": p.title,
+                "description": p.description,
+                "basis": p.basis.value,
+                "gpc": p.gpc.value,
+                "features": p.leaves.iter().map(|&l| vendor.leaves[l].as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let cmps: serde_json::Map<String, Value> = policy
+        .cmps
+        .iter()
+        .map(|(name, b)| {
+            let entries: serde_json::Map<String, Value> = b.entries.iter().map(|(p, e)| (p.clone(), json!(e.value))).collect();
+            (name.clone(), json!({"options": b.options, "purposes": entries}))
+        })
+        .collect();
+    let value = json!({
+        "format": "consentc-policy",
+        "version": 1,
+        "name": policy.name,
+        "title": policy.title.as_ref().map(|t| &t.value),
+        "jurisdictions": policy.jurisdictions.value,
+        "intercom": intercom,
+        "purposes": purposes,
+        "cmps": cmps,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
