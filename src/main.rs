@@ -77,6 +77,8 @@ struct ReportArgs {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -193,9 +195,9 @@ fn report(checked: &mut Checked, args: &ReportArgs, allow: &[Code]) -> ExitCode 
             let _ = write!(err, "{text}");
             let _ = writeln!(err, "{}", diagnostics::human::summary(&checked.diagnostics, files));
         }
-        Format::Json => {
-            print!("{}", diagnostics::json::render(&checked.diagnostics, &checked.sources));
-        }
+        Format::Json => print!("{}", diagnostics::json::render(&checked.diagnostics, &checked.sources)),
+        Format::Sarif => print!("{}", diagnostics::sarif::render(&checked.diagnostics, &checked.sources)),
+        Format::Github => print!("{}", diagnostics::github::render(&checked.diagnostics, &checked.sources)),
     }
     if checked.has_errors() {
         ExitCode::from(1)

@@ -1,8 +1,10 @@
 //! Diagnostics: the one type every stage reports with, and one renderer per output format.
 
 pub mod codes;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::source::{SourceMap, Span};
 pub use codes::{Code, Severity};

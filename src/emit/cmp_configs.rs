@@ -21,6 +21,10 @@ pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Resu
             let data = json!({"policy": html(&policy.name), "config": js_json(&klaro(policy, vendor))});
             files.push(("klaro-config.js".to_owned(), r.render("klaro-config.js", &data)?));
         }
+        "onetrust" => files.push(("onetrust-cookies.json".to_owned(), pretty(&onetrust(policy, vendor)))),
+        "cookiebot" => files.push(("cookiebot-declaration.json".to_owned(), pretty(&cookiebot(policy, vendor)))),
+        "usercentrics" => files.push(("usercentrics-services.json".to_owned(), pretty(&usercentrics(policy, vendor)))),
+        "didomi" => files.push(("didomi-vendor.json".to_owned(), pretty(&didomi(policy, vendor)))),
         _ => {}
     }
     let snippet = format!("{cmp}-snippet.html");
@@ -172,5 +176,156 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
         "hideDeclineAll": false,
         "translations": {"en": {"purposes": purpose_texts}},
         "services": services,
+    })
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// One row per cookie or storage key the policy lets run: its name (app id filled in), kind,
+/// lifetime in days, description and the purpose gating it.
+struct StorageRow {
+    name: String,
+    kind: &'static str,
+    max_age_days: Option<u64>,
+    description: String,
+    purpose: String,
+}
+
+fn storage_rows(policy: &Policy, vendor: &Vendor) -> Vec<StorageRow> {
+    let app_id = policy.intercom.as_ref().map(|i| i.app_id.value.as_str()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for index in 0..vendor.leaves.len() {
+        let Some(purpose) = crate::emit::config::purpose_of(policy, index) else { continue };
+        let feature = vendor.leaf_feature(index);
+        for c in &feature.cookies {
+            rows.push(StorageRow {
+                name: c.name.replace("{app_id}", app_id),
+                kind: "cookie",
+                max_age_days: Some(u64::from(c.lifetime.amount) * c.lifetime.unit.days()),
+                description: c.description.clone(),
+                purpose: purpose.to_owned(),
+            });
+        }
+        for st in &feature.storage {
+            rows.push(StorageRow {
+                name: st.name.clone(),
+                kind: if st.kind == "session" { "sessionStorage" } else { "localStorage" },
+                max_age_days: None,
+                description: st.description.clone(),
+                purpose: purpose.to_owned(),
+            });
+        }
+    }
+    rows
+}
+
+/// OneTrust: the cookies to add to the scan results (Cookies, Categorize), per group.
+fn onetrust(policy: &Policy, vendor: &Vendor) -> Value {
+    let cookies: Vec<Value> = storage_rows(policy, vendor)
+        .into_iter()
+        .map(|r| {
+            json!({
+                "name": r.name,
+                "host": "(your site's parent domain)",
+                "type": if r.kind == "cookie" { "HTTP" } else { r.kind },
+                "lifespan_days": r.max_age_days,
+                "category": purpose_cmp_value(policy, "onetrust", &r.purpose),
+                "purpose": r.purpose,
+                "description": r.description,
+                "third_party": false,
+                "provider": vendor.title,
+            })
+        })
+        .collect();
+    json!({"format": "consentc-onetrust-cookies", "version": 1, "policy": policy.name, "cookies": cookies})
+}
+
+/// Cookiebot: the manual cookie declaration (Cookiebot admin, Cookies, Add cookie).
+fn cookiebot(policy: &Policy, vendor: &Vendor) -> Value {
+    let cookies: Vec<Value> = storage_rows(policy, vendor)
+        .into_iter()
+        .map(|r| {
+            json!({
+                "name": r.name,
+                "provider": vendor.title,
+                "category": purpose_cmp_value(policy, "cookiebot", &r.purpose),
+                "type": if r.kind == "cookie" { "HTTP" } else { "HTML" },
+                "expiry_days": r.max_age_days,
+                "purpose": r.description,
+            })
+        })
+        .collect();
+    json!({"format": "consentc-cookiebot-declaration", "version": 1, "policy": policy.name, "cookies": cookies})
+}
+
+/// Usercentrics: one service per purpose, named as the policy's `cmp usercentrics` block does.
+fn usercentrics(policy: &Policy, vendor: &Vendor) -> Value {
+    let rows = storage_rows(policy, vendor);
+    let services: Vec<Value> = policy
+        .purposes
+        .values()
+        .filter(|p| !p.leaves.is_empty())
+        .filter_map(|p| {
+            let name = purpose_cmp_value(policy, "usercentrics", &p.name)?;
+            let storage: Vec<Value> = rows
+                .iter()
+                .filter(|r| r.purpose == p.name)
+                .map(|r| json!({"identifier": r.name, "type": r.kind, "max_age_days": r.max_age_days, "description": r.description}))
+                .collect();
+            Some(json!({
+                "name": name,
+                "description": p.description.as_deref().unwrap_or(""),
+                "processing_company": vendor.provider,
+                "legal_basis": p.basis.value,
+                "features": p.leaves.iter().map(|&l| vendor.leaves[l].as_str()).collect::<Vec<_>>(),
+                "privacy_policy_url": vendor.privacy_url,
+                "storage": storage,
+            }))
+        })
+        .collect();
+    json!({"format": "consentc-usercentrics-services", "version": 1, "policy": policy.name, "services": services})
+}
+
+/// Didomi: the custom vendor (Didomi console, Vendors, Add a custom vendor) and its device
+/// storage disclosure in the IAB format.
+fn didomi(policy: &Policy, vendor: &Vendor) -> Value {
+    let id = match policy.cmps.get("didomi").and_then(|b| b.options.get("vendor")) {
+        Some(crate::check::model::CmpOptionValue::String(s)) => s.clone(),
+        _ => "c:intercom".to_owned(),
+    };
+    let mut purpose_ids = Vec::new();
+    let mut leg_int_ids = Vec::new();
+    for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
+        let Some(value) = purpose_cmp_value(policy, "didomi", &p.name) else { continue };
+        let list = if p.basis.value == Basis::Consent { &mut purpose_ids } else { &mut leg_int_ids };
+        if !list.contains(&value) {
+            list.push(value);
+        }
+    }
+    let disclosures: Vec<Value> = storage_rows(policy, vendor)
+        .into_iter()
+        .map(|r| {
+            json!({
+                "identifier": r.name,
+                "type": if r.kind == "cookie" { "cookie" } else { "web" },
+                "maxAgeSeconds": r.max_age_days.map(|d| d * 86_400),
+                "cookieRefresh": r.kind == "cookie",
+                "domain": "*",
+                "purposes": purpose_cmp_value(policy, "didomi", &r.purpose).into_iter().collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "id": id,
+        "name": vendor.title,
+        "policyUrl": vendor.privacy_url,
+        "purposeIds": purpose_ids,
+        "legIntPurposeIds": leg_int_ids,
+        "usesNonCookieAccess": true,
+        "deviceStorageDisclosures": {"disclosures": disclosures},
     })
 }
