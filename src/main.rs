@@ -28,6 +28,12 @@ enum Command {
         /// A code like `CP0201`.
         code: String,
     },
+    /// Write a commented starting policy, `policies/site.policy`; never overwrites.
+    Init {
+        /// Where to write it.
+        #[arg(long, default_value = "policies/site.policy")]
+        path: PathBuf,
+    },
     /// List the catalogue: feature paths, what each does, its facts.
     Features {
         /// The vendor to list (default: every vendor).
@@ -103,6 +109,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Explain { code } => explain(&code),
         Command::Features { vendor } => features(vendor.as_deref()),
+        Command::Init { path } => init(&path),
     };
     match result {
         Ok(code) => code,
@@ -212,6 +219,26 @@ fn explain(code: &str) -> Result<ExitCode, Usage> {
         Usage(format!("`{code}` is not a diagnostic code; known codes: {}", all.join(", ")))
     })?;
     print!("{}", code.explanation());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The starting policy `init` writes (it passes `check`: a test holds it to that).
+const STARTER: &str = include_str!("../templates/init/site.policy");
+
+fn init(path: &std::path::Path) -> Result<ExitCode, Usage> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Usage(format!("cannot create `{}`: {e}", parent.display())))?;
+    }
+    // `create_new` refuses an existing file atomically.
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Usage(format!("`{}` already exists; consentc init never overwrites", path.display()))
+        } else {
+            Usage(format!("cannot write `{}`: {e}", path.display()))
+        }
+    })?;
+    file.write_all(STARTER.as_bytes()).map_err(|e| Usage(format!("cannot write `{}`: {e}", path.display())))?;
+    eprintln!("wrote `{}`; set your app id, then run `consentc check`", path.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -270,10 +270,16 @@ fn audience_rules(policy: &Policy, intercom: &Intercom, vendor: &Vendor, out: &m
     let workspace: Vec<usize> =
         mapped(policy).into_iter().filter(|&l| vendor.leaf_feature(l).enforcement.needs_workspace()).collect();
     let Some(f) = workspace.first().and_then(|&l| first_ref(policy, l)) else { return };
-    let leaves: Vec<&str> = workspace.iter().map(|&l| vendor.leaves[l].as_str()).collect();
+    let set: LeafSet = workspace.iter().copied().collect();
+    let nodes: Vec<String> = vendor.largest_nodes(&set).iter().map(|n| format!("`{n}`")).collect();
+    let (names, verb) = match nodes.as_slice() {
+        [one] => (one.clone(), "is"),
+        [init @ .., last] => (format!("{} and {last}", init.join(", ")), "are"),
+        [] => return,
+    };
     let mut d = Diagnostic::new(
         Code::CP0407,
-        format!("{} {} delivered by Intercom's servers, which the loader cannot stop", backticked(&leaves), if leaves.len() == 1 { "is" } else { "are" }),
+        format!("{names} {verb} delivered by Intercom's servers, which the loader cannot stop"),
     )
     .primary(f.span, "delivered by audience rules in the Intercom workspace");
     d = match intercom.audience_rules.span {
