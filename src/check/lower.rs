@@ -121,6 +121,19 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
         }
     }
 
+    // Mapping a vendor's features without its block leaves the loader nothing to load and the
+    // checker nothing to check the mapping against.
+    if intercom_span.is_none() {
+        if let Some(p) = purposes.values().find(|p| !p.leaves.is_empty()) {
+            out.push(
+                Diagnostic::new(Code::CP0104, format!("{context} maps Intercom features but has no `intercom` block"))
+                    .primary(b.head_span(), "no `intercom { ... }` in this policy")
+                    .secondary(p.name_span, "maps Intercom features")
+                    .help("add `intercom { app_id = \"...\"; region = eu }` with the settings of your workspace"),
+            );
+        }
+    }
+
     // CMP entries must name declared purposes.
     for c in cmps_.values_mut() {
         c.entries.retain(|purpose, entry| {
@@ -170,6 +183,13 @@ fn jurisdictions(r: &Reader, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Se
         } else {
             seen.push((word.to_owned(), v.span));
         }
+    }
+    if items.is_empty() {
+        out.push(
+            Diagnostic::new(Code::CP0103, "`jurisdictions` is empty")
+                .primary(span, "no law would apply, so no rule could protect anyone")
+                .help("name where your visitors are, like `jurisdictions = [eu, uk]`, or remove the key to mean `[eu]`"),
+        );
     }
     Setting { value: seen.into_iter().map(|(w, _)| w).collect(), span: Some(span) }
 }
@@ -561,7 +581,12 @@ fn cmp_value(cmp: &cmps::Cmp, key: &str, v: &Value, out: &mut Vec<Diagnostic>) -
         }
         (cmps::EntryKind::Integer, ValueKind::Integer(n)) if *n >= 1 => Some(CmpValue::Number(*n)),
         (cmps::EntryKind::Integer, _) => {
-            out.push(wrong_kind(key, v, "a custom purpose number", "TCF publisher custom purposes are numbered from 1, like `support = 1`"));
+            out.push(match &v.kind {
+                ValueKind::Integer(_) => Diagnostic::new(Code::CP0103, format!("TCF custom purpose `{key}` is numbered 0"))
+                    .primary(v.span, "custom purposes are numbered from 1")
+                    .help(format!("use the number your CMP shows for this custom purpose, like `{key} = 1`")),
+                _ => wrong_kind(key, v, "a custom purpose number", "TCF publisher custom purposes are numbered from 1, like `support = 1`"),
+            });
             None
         }
         (cmps::EntryKind::None, _) => None,
