@@ -36,6 +36,13 @@ struct Builder {
     file: FileId,
 }
 
+/// The pairs that carry meaning: punctuation rules exist only for error messages.
+fn significant(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
+    pair.into_inner().filter(|p| {
+        !matches!(p.as_rule(), Rule::eq | Rule::comma | Rule::lbrace | Rule::rbrace | Rule::rbracket | Rule::rparen)
+    })
+}
+
 type Built<T> = Result<T, Box<Diagnostic>>;
 
 impl Builder {
@@ -58,7 +65,7 @@ impl Builder {
 
     fn assignment(&self, pair: Pair<Rule>) -> Built<Assignment> {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = significant(pair);
         let key = inner.next().ok_or_else(|| internal(self.file))?;
         let value = inner.next().ok_or_else(|| internal(self.file))?;
         Ok(Assignment { key: self.ident(key), value: self.value(value)?, span })
@@ -66,7 +73,7 @@ impl Builder {
 
     fn block(&self, pair: Pair<Rule>) -> Built<Block> {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = significant(pair);
         let kind = self.ident(inner.next().ok_or_else(|| internal(self.file))?);
         let mut block = Block { kind, name: None, options: Vec::new(), items: Vec::new(), span };
         for part in inner {
@@ -76,7 +83,7 @@ impl Builder {
                     block.name = Some(self.ident(ident));
                 }
                 Rule::options => {
-                    for option in part.into_inner() {
+                    for option in significant(part) {
                         block.options.push(self.assignment(option)?);
                     }
                 }
@@ -135,7 +142,7 @@ impl Builder {
     }
 
     fn list(&self, pair: Pair<Rule>) -> Built<Vec<Value>> {
-        pair.into_inner().map(|v| self.value(v)).collect()
+        significant(pair).map(|v| self.value(v)).collect()
     }
 
     fn integer(&self, pair: &Pair<Rule>) -> Built<u32> {
@@ -208,6 +215,12 @@ fn clip(text: &str) -> String {
 fn describe(rule: &Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
+        Rule::eq => "`=`",
+        Rule::comma => "`,`",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::rbracket => "`]`",
+        Rule::rparen => "`)`",
         Rule::item | Rule::assignment | Rule::block => "a key or a block",
         Rule::ident | Rule::block_name => "a name",
         Rule::options | Rule::option => "options in `(...)`",
@@ -247,9 +260,12 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Bo
     let span = Span::new(file, pos, pos + width);
     let mut d = Diagnostic::new(Code::CP0001, format!("expected {expected}, found {found}"))
         .primary(span, format!("expected {expected} here"));
-    d = d.help(hint(text, pos).unwrap_or(
-        "items are `key = value` or `kind name { ... }`; strings are double-quoted; see `consentc explain CP0001`",
-    ));
+    let fallback = if expected.contains("`,`") {
+        "separate list items with `,` and close the list with `]`"
+    } else {
+        "items are `key = value` or `kind name { ... }`; strings are double-quoted; see `consentc explain CP0001`"
+    };
+    d = d.help(hint(text, pos).unwrap_or(fallback));
     Box::new(d)
 }
 
@@ -277,6 +293,7 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
     match rest.chars().next() {
         None => ("end of file".to_owned(), 0),
         Some(c) if c.is_whitespace() => ("whitespace".to_owned(), c.len_utf8()),
+        Some('"') => ("a string".to_owned(), 1),
         Some(c) => {
             let word: String = rest
                 .chars()
