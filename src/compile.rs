@@ -114,6 +114,8 @@ pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
     }
     let (model, more) = check::check(&parsed, catalog::builtin());
     diagnostics.extend(more);
+    let with_sources: Vec<_> = parsed.iter().map(|(id, file)| (*id, sources.get(*id), file)).collect();
+    check::suppress::apply(&with_sources, &mut diagnostics);
     diagnostics::sort(&mut diagnostics, &sources);
     Checked { sources, model, diagnostics }
 }

@@ -6,6 +6,7 @@ mod lower;
 mod mapping;
 pub mod model;
 mod reader;
+pub mod suppress;
 
 pub use lower::{DEFAULT_FACADE_COLOR, DEFAULT_FACADE_LABEL};
 

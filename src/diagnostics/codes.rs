@@ -71,6 +71,7 @@ codes! {
     CP0407 => Warning, "a workspace-enforced feature without audience rules";
     CP0408 => Warning, "one consent purpose bundles the messenger with behavioural features";
     CP0409 => Warning, "an `except` that removes nothing, or a feature listed twice";
+    CP0410 => Warning, "a `consentc:allow` comment that silences nothing";
 }
 
 impl Code {

@@ -4,6 +4,8 @@ pub mod ast;
 mod parser;
 mod prescan;
 
+pub use prescan::line_comments;
+
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
 

@@ -102,3 +102,33 @@ pub fn is_invisible(ch: char) -> bool {
 fn error(d: Diagnostic) -> Box<Diagnostic> {
     Box::new(d)
 }
+
+/// Byte ranges `(start, end)` of every `//` comment (from the slashes to the line end), found
+/// with the same rules the parser uses: not inside strings or block comments.
+pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                let end = if end > i && bytes.get(end - 1) == Some(&b'\r') { end - 1 } else { end };
+                found.push((i, end));
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + n + 4);
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}
