@@ -210,7 +210,8 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
         let ok = !id.value.is_empty()
             && id.value.len() <= 32
             && id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-        if !ok {
+        // A pasted secret is reported once, as CP0105, not also as a malformed id.
+        if !ok && !super::hygiene::looks_like_secret(&id.value) {
             out.push(
                 Diagnostic::new(Code::CP0103, format!("`{}` is not an Intercom app id", id.value.escape_debug()))
                     .primary(id.span, "expected lowercase letters and digits")

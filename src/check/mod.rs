@@ -1,6 +1,7 @@
 //! The checker: syntax trees and the catalogue in, a checked model and diagnostics out.
 
 mod cmp;
+mod hygiene;
 mod lawful;
 mod lower;
 mod mapping;
@@ -22,6 +23,7 @@ pub fn check(files: &[(FileId, File)], catalog: &Catalog) -> (Model, Vec<Diagnos
     let mut out = Vec::new();
     let mut policies: Vec<Policy> = Vec::new();
     for (_, file) in files {
+        hygiene::check(file, &mut out);
         for policy in lower::lower_file(file, catalog, &mut out) {
             if let Some(first) = policies.iter().find(|p| p.name == policy.name) {
                 out.push(

@@ -55,6 +55,7 @@ codes! {
     CP0102 => Error, "duplicate policy, purpose, key or CMP entry";
     CP0103 => Error, "a value of the wrong kind or form";
     CP0104 => Error, "a required key is missing";
+    CP0105 => Error, "a value that looks like a secret";
     CP0201 => Error, "a feature falls under two purposes (ambiguous purpose mapping)";
     CP0202 => Error, "a mapped feature requires a feature that no purpose maps";
     CP0203 => Error, "a behavioural feature without consent where EU or UK law applies";
@@ -72,6 +73,7 @@ codes! {
     CP0408 => Warning, "one consent purpose bundles the messenger with behavioural features";
     CP0409 => Warning, "an `except` that removes nothing, or a feature listed twice";
     CP0410 => Warning, "a `consentc:allow` comment that silences nothing";
+    CP0411 => Warning, "an invisible or direction-changing character in a string";
 }
 
 impl Code {
