@@ -32,11 +32,17 @@ pub fn build_paths(paths: &[PathBuf], only_cmps: &[String]) -> Result<Built, Bui
         return Ok(Built { checked, output: None });
     }
     let output = emit::emit(&checked.model, catalog::builtin(), only_cmps)?;
-    Ok(Built { checked, output: Some(output) })
+    Ok(Built {
+        checked,
+        output: Some(output),
+    })
 }
 
 fn write_err(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
-    move |source| BuildError::Write { path: path.display().to_string(), source }
+    move |source| BuildError::Write {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Write `files` under `out`. Each policy directory is written in full to a temporary directory
@@ -44,7 +50,10 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
 /// ones; a failure leaves the previous outputs as they were.
 pub fn write(out: &Path, files: &Files) -> Result<(), BuildError> {
     std::fs::create_dir_all(out).map_err(write_err(out))?;
-    let staging = tempfile::Builder::new().prefix(".consentc-").tempdir_in(out).map_err(write_err(out))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".consentc-")
+        .tempdir_in(out)
+        .map_err(write_err(out))?;
     let mut dirs: BTreeSet<&str> = BTreeSet::new();
     for (relative, bytes) in files {
         let path = staging.path().join(relative);

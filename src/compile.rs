@@ -37,7 +37,10 @@ impl Checked {
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut found = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| InputError::Io { path: path.display().to_string(), source })?;
+        let meta = std::fs::metadata(path).map_err(|source| InputError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         if meta.is_dir() {
             walk(path, &mut found)?;
         } else if meta.is_file() {
@@ -52,8 +55,14 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
-    let io = |source| InputError::Io { path: dir.display().to_string(), source };
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
+    let io = |source| InputError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name();
@@ -76,7 +85,10 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Checked, InputError> {
     let files = collect(paths)?;
     let mut inputs = Vec::with_capacity(files.len());
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|source| InputError::Io { path: path.display().to_string(), source })?;
+        let bytes = std::fs::read(&path).map_err(|source| InputError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         inputs.push((display_name(&path), bytes));
     }
     Ok(check_sources(inputs))
@@ -117,5 +129,9 @@ pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
     let with_sources: Vec<_> = parsed.iter().map(|(id, file)| (*id, sources.get(*id), file)).collect();
     check::suppress::apply(&with_sources, &mut diagnostics);
     diagnostics::sort(&mut diagnostics, &sources);
-    Checked { sources, model, diagnostics }
+    Checked {
+        sources,
+        model,
+        diagnostics,
+    }
 }

@@ -11,7 +11,12 @@ use consentc::diagnostics::{self, Code, Severity};
 use consentc::{catalog, Checked};
 
 #[derive(Parser)]
-#[command(name = "consentc", version, about = "A compiler for consent policies", propagate_version = true)]
+#[command(
+    name = "consentc",
+    version,
+    about = "A compiler for consent policies",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -152,20 +157,36 @@ fn build(args: BuildArgs) -> Result<ExitCode, Usage> {
     if args.check {
         let stale = consentc::build::stale(out, &output.files);
         if stale.is_clean() {
-            eprintln!("{} generated files under `{}` are up to date", output.files.len(), out.display());
+            eprintln!(
+                "{} generated files under `{}` are up to date",
+                output.files.len(),
+                out.display()
+            );
             return Ok(ExitCode::SUCCESS);
         }
-        for (what, list) in [("missing", &stale.missing), ("stale", &stale.changed), ("extra", &stale.extra)] {
+        for (what, list) in [
+            ("missing", &stale.missing),
+            ("stale", &stale.changed),
+            ("extra", &stale.extra),
+        ] {
             for f in list {
                 eprintln!("{what}: {}", out.join(f).display());
             }
         }
-        eprintln!("error: the generated files under `{}` are out of date; run `consentc build`", out.display());
+        eprintln!(
+            "error: the generated files under `{}` are out of date; run `consentc build`",
+            out.display()
+        );
         return Ok(ExitCode::from(1));
     }
     consentc::build::write(out, &output.files).map_err(|e| Usage(e.to_string()))?;
     let policies = built.checked.model.policies.len();
-    eprintln!("built {policies} polic{} into `{}`: {} files", if policies == 1 { "y" } else { "ies" }, out.display(), output.files.len());
+    eprintln!(
+        "built {policies} polic{} into `{}`: {} files",
+        if policies == 1 { "y" } else { "ies" },
+        out.display(),
+        output.files.len()
+    );
     for line in consentc::build::size_lines(&output.loaders) {
         eprintln!("{line}");
     }
@@ -176,7 +197,8 @@ fn parse_allow(codes: &[String]) -> Result<Vec<Code>, Usage> {
     codes
         .iter()
         .map(|text| {
-            let code = Code::parse(text).ok_or_else(|| Usage(format!("`{text}` is not a diagnostic code (see `consentc explain`)")))?;
+            let code = Code::parse(text)
+                .ok_or_else(|| Usage(format!("`{text}` is not a diagnostic code (see `consentc explain`)")))?;
             if code.severity() == Severity::Error {
                 return Err(Usage(format!("`{code}` is an error and cannot be allowed")));
             }
@@ -204,7 +226,10 @@ fn report(checked: &mut Checked, args: &ReportArgs, allow: &[Code]) -> ExitCode 
         }
         Format::Json => print!("{}", diagnostics::json::render(&checked.diagnostics, &checked.sources)),
         Format::Sarif => print!("{}", diagnostics::sarif::render(&checked.diagnostics, &checked.sources)),
-        Format::Github => print!("{}", diagnostics::github::render(&checked.diagnostics, &checked.sources)),
+        Format::Github => print!(
+            "{}",
+            diagnostics::github::render(&checked.diagnostics, &checked.sources)
+        ),
     }
     if checked.has_errors() {
         ExitCode::from(1)
@@ -216,7 +241,10 @@ fn report(checked: &mut Checked, args: &ReportArgs, allow: &[Code]) -> ExitCode 
 fn explain(code: &str) -> Result<ExitCode, Usage> {
     let code = Code::parse(code).ok_or_else(|| {
         let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-        Usage(format!("`{code}` is not a diagnostic code; known codes: {}", all.join(", ")))
+        Usage(format!(
+            "`{code}` is not a diagnostic code; known codes: {}",
+            all.join(", ")
+        ))
     })?;
     print!("{}", code.explanation());
     Ok(ExitCode::SUCCESS)
@@ -230,14 +258,22 @@ fn init(path: &std::path::Path) -> Result<ExitCode, Usage> {
         std::fs::create_dir_all(parent).map_err(|e| Usage(format!("cannot create `{}`: {e}", parent.display())))?;
     }
     // `create_new` refuses an existing file atomically.
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Usage(format!("`{}` already exists; consentc init never overwrites", path.display()))
-        } else {
-            Usage(format!("cannot write `{}`: {e}", path.display()))
-        }
-    })?;
-    file.write_all(STARTER.as_bytes()).map_err(|e| Usage(format!("cannot write `{}`: {e}", path.display())))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Usage(format!(
+                    "`{}` already exists; consentc init never overwrites",
+                    path.display()
+                ))
+            } else {
+                Usage(format!("cannot write `{}`: {e}", path.display()))
+            }
+        })?;
+    file.write_all(STARTER.as_bytes())
+        .map_err(|e| Usage(format!("cannot write `{}`: {e}", path.display())))?;
     eprintln!("wrote `{}`; set your app id, then run `consentc check`", path.display());
     Ok(ExitCode::SUCCESS)
 }

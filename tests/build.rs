@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn consentc(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_consentc")).args(args).env("NO_COLOR", "1").output().expect("run consentc")
+    Command::new(env!("CARGO_BIN_EXE_consentc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run consentc")
 }
 
 const POLICY: &str = r#"
@@ -76,7 +80,10 @@ fn read_tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push((path.strip_prefix(root).expect("prefix").to_path_buf(), std::fs::read(&path).expect("read")));
+                out.push((
+                    path.strip_prefix(root).expect("prefix").to_path_buf(),
+                    std::fs::read(&path).expect("read"),
+                ));
             }
         }
     }
@@ -88,9 +95,17 @@ fn read_tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn build_writes_every_output_of_every_policy() {
     let src = dir_with(&[("a.policy", POLICY), ("b.policy", SECOND)]);
     let out = tempfile::tempdir().expect("out");
-    let r = consentc(&["build", src.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    let r = consentc(&[
+        "build",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
-    let names: Vec<String> = read_tree(out.path()).into_iter().map(|(p, _)| p.display().to_string()).collect();
+    let names: Vec<String> = read_tree(out.path())
+        .into_iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
     for expected in [
         "shop/intercom-loader.cookieconsent.js",
         "shop/intercom-loader.klaro.js",
@@ -113,10 +128,19 @@ fn build_writes_every_output_of_every_policy() {
     assert!(stderr.contains("gzipped"), "summary reports loader sizes: {stderr}");
 
     let csp = std::fs::read_to_string(out.path().join("shop/csp.txt")).unwrap();
-    assert!(csp.contains("connect-src") && csp.contains("https://api-iam.eu.intercom.io"), "{csp}");
-    assert!(!csp.contains("https://api-iam.au.intercom.io"), "only the policy's region: {csp}");
+    assert!(
+        csp.contains("connect-src") && csp.contains("https://api-iam.eu.intercom.io"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("https://api-iam.au.intercom.io"),
+        "only the policy's region: {csp}"
+    );
     let record = std::fs::read_to_string(out.path().join("shop/record.md")).unwrap();
-    assert!(record.contains("consent_marketing is true"), "audience rule for tours: {record}");
+    assert!(
+        record.contains("consent_marketing is true"),
+        "audience rule for tours: {record}"
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("shop/policy.json")).unwrap()).unwrap();
     assert_eq!(json["purposes"][1]["features"][0], "intercom.product_tours");
@@ -130,8 +154,20 @@ fn outputs_do_not_depend_on_input_order() {
     let b = src.path().join("b.policy");
     let out1 = tempfile::tempdir().unwrap();
     let out2 = tempfile::tempdir().unwrap();
-    let r1 = consentc(&["build", a.to_str().unwrap(), b.to_str().unwrap(), "--out", out1.path().to_str().unwrap()]);
-    let r2 = consentc(&["build", b.to_str().unwrap(), a.to_str().unwrap(), "--out", out2.path().to_str().unwrap()]);
+    let r1 = consentc(&[
+        "build",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        out1.path().to_str().unwrap(),
+    ]);
+    let r2 = consentc(&[
+        "build",
+        b.to_str().unwrap(),
+        a.to_str().unwrap(),
+        "--out",
+        out2.path().to_str().unwrap(),
+    ]);
     assert_eq!((r1.status.code(), r2.status.code()), (Some(0), Some(0)));
     let t1 = read_tree(out1.path());
     assert!(!t1.is_empty());
@@ -142,17 +178,34 @@ fn outputs_do_not_depend_on_input_order() {
 fn a_build_with_errors_writes_nothing_and_keeps_old_outputs() {
     let src = dir_with(&[("a.policy", POLICY)]);
     let out = tempfile::tempdir().unwrap();
-    let r = consentc(&["build", src.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    let r = consentc(&[
+        "build",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(0));
     let before = read_tree(out.path());
 
     // Now break the policy: help_center under two purposes (CP0201).
-    let broken = POLICY.replace("features = [intercom.product_tours]", "features = [intercom.product_tours, intercom.help_center]");
+    let broken = POLICY.replace(
+        "features = [intercom.product_tours]",
+        "features = [intercom.product_tours, intercom.help_center]",
+    );
     std::fs::write(src.path().join("a.policy"), broken).unwrap();
-    let r = consentc(&["build", src.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    let r = consentc(&[
+        "build",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("CP0201"));
-    assert_eq!(read_tree(out.path()), before, "the failed build changed the output directory");
+    assert_eq!(
+        read_tree(out.path()),
+        before,
+        "the failed build changed the output directory"
+    );
 
     let fresh = out.path().join("never");
     let r = consentc(&["build", src.path().to_str().unwrap(), "--out", fresh.to_str().unwrap()]);
@@ -165,7 +218,11 @@ fn build_check_reports_stale_missing_and_extra_files() {
     let src = dir_with(&[("a.policy", POLICY)]);
     let out = tempfile::tempdir().unwrap();
     let (s, o) = (src.path().to_str().unwrap(), out.path().to_str().unwrap());
-    assert_eq!(consentc(&["build", s, "--out", o, "--check"]).status.code(), Some(1), "missing outputs are stale");
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--check"]).status.code(),
+        Some(1),
+        "missing outputs are stale"
+    );
     assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
     assert_eq!(consentc(&["build", s, "--out", o, "--check"]).status.code(), Some(0));
 
@@ -179,25 +236,49 @@ fn build_check_reports_stale_missing_and_extra_files() {
     assert!(stderr.contains("extra: ") && stderr.contains("old-file.js"), "{stderr}");
     assert!(stderr.contains("missing: ") && stderr.contains("csp.txt"), "{stderr}");
     // --check wrote nothing.
-    assert_eq!(std::fs::read_to_string(out.path().join("shop/cookies.md")).unwrap(), "edited by hand");
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("shop/cookies.md")).unwrap(),
+        "edited by hand"
+    );
 }
 
 #[test]
 fn cmp_flag_narrows_the_outputs_and_rejects_unknown_cmps() {
     let src = dir_with(&[("a.policy", POLICY)]);
     let out = tempfile::tempdir().unwrap();
-    let r = consentc(&["build", src.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--cmp", "klaro"]);
+    let r = consentc(&[
+        "build",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--cmp",
+        "klaro",
+    ]);
     assert_eq!(r.status.code(), Some(0));
     assert!(out.path().join("shop/intercom-loader.klaro.js").exists());
     assert!(!out.path().join("shop/intercom-loader.cookieconsent.js").exists());
-    let r = consentc(&["build", src.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--cmp", "klaroo"]);
+    let r = consentc(&[
+        "build",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--cmp",
+        "klaroo",
+    ]);
     assert_eq!(r.status.code(), Some(2));
 }
 
 fn revision_of(policy: &str) -> u64 {
     let src = dir_with(&[("a.policy", policy)]);
     let out = tempfile::tempdir().unwrap();
-    let r = consentc(&["build", src.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--cmp", "cookieconsent"]);
+    let r = consentc(&[
+        "build",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--cmp",
+        "cookieconsent",
+    ]);
     assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
     let js = std::fs::read_to_string(out.path().join("shop/cookieconsent-config.js")).unwrap();
     let start = js.find("CookieConsent.run(").expect("run call") + "CookieConsent.run(".len();
@@ -209,7 +290,11 @@ fn revision_of(policy: &str) -> u64 {
 #[test]
 fn cookieconsent_revision_follows_consent_relevant_content_only() {
     let base = revision_of(POLICY);
-    assert_eq!(revision_of(&POLICY.replace("title = \"Tours\"", "title = \"Guided tours\"")), base, "a reworded title");
+    assert_eq!(
+        revision_of(&POLICY.replace("title = \"Tours\"", "title = \"Guided tours\"")),
+        base,
+        "a reworded title"
+    );
     assert_eq!(revision_of(&format!("// a new comment\n{POLICY}")), base, "a comment");
     assert_ne!(
         revision_of(&POLICY.replace("[intercom.product_tours]", "[intercom.product_tours, intercom.surveys]")),
@@ -217,10 +302,14 @@ fn cookieconsent_revision_follows_consent_relevant_content_only() {
         "a purpose gained a feature"
     );
     assert_ne!(
-        revision_of(&POLICY.replace(
-            "basis = consent\n    features = [intercom.messenger",
-            "basis = legitimate_interest\n    features = [intercom.messenger"
-        ).replace("load = when_granted", "load = on_interaction")),
+        revision_of(
+            &POLICY
+                .replace(
+                    "basis = consent\n    features = [intercom.messenger",
+                    "basis = legitimate_interest\n    features = [intercom.messenger"
+                )
+                .replace("load = when_granted", "load = on_interaction")
+        ),
         base,
         "a purpose changed basis"
     );
@@ -234,13 +323,21 @@ fn hostile_policy_strings_stay_data_in_every_output() {
     );
     let src = dir_with(&[("a.policy", &hostile)]);
     let out = tempfile::tempdir().unwrap();
-    let r = consentc(&["build", src.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    let r = consentc(&[
+        "build",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
     for (path, bytes) in read_tree(out.path()) {
         let text = String::from_utf8(bytes).unwrap();
         let name = path.display().to_string();
         if name.ends_with(".js") || name.ends_with(".html") {
-            assert!(!text.contains("</script><script>alert"), "{name} lets a policy string close a script");
+            assert!(
+                !text.contains("</script><script>alert"),
+                "{name} lets a policy string close a script"
+            );
             assert!(!text.contains('\u{2028}'), "{name} holds a raw U+2028");
         }
         if name.ends_with(".md") {
@@ -248,7 +345,8 @@ fn hostile_policy_strings_stay_data_in_every_output() {
         }
     }
     // The text survives: policy.json holds it unchanged.
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("shop/policy.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("shop/policy.json")).unwrap()).unwrap();
     assert_eq!(
         json["purposes"][1]["title"],
         "</script><script>alert(1)</script> <!-- ` ${x} \" ' \u{2028} | *x* [a](b)"

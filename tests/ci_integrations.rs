@@ -8,7 +8,12 @@ mod build_script;
 
 fn consentc(dir: &std::path::Path, command_line: &str) -> std::process::Output {
     let args: Vec<&str> = command_line.split_whitespace().skip(1).collect();
-    Command::new(env!("CARGO_BIN_EXE_consentc")).args(&args).current_dir(dir).env("NO_COLOR", "1").output().expect("run")
+    Command::new(env!("CARGO_BIN_EXE_consentc"))
+        .args(&args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run")
 }
 
 /// A scratch repository with the shipped policies and an up-to-date `dist/`.
@@ -20,7 +25,10 @@ fn scratch_repo() -> tempfile::TempDir {
             std::fs::copy(entry.path(), dir.path().join("policies").join(entry.file_name())).unwrap();
         }
     }
-    assert_eq!(consentc(dir.path(), "consentc build --out dist policies").status.code(), Some(0));
+    assert_eq!(
+        consentc(dir.path(), "consentc build --out dist policies").status.code(),
+        Some(0)
+    );
     dir
 }
 
@@ -32,9 +40,18 @@ fn pre_commit_hook_entries_run() {
     assert_eq!(entries.len(), 2, "{yaml}");
     for entry in entries {
         // pass_filenames hooks get the changed files appended.
-        let line = if entry.ends_with("check") { format!("{entry} policies/saas_app.policy") } else { entry.to_owned() };
+        let line = if entry.ends_with("check") {
+            format!("{entry} policies/saas_app.policy")
+        } else {
+            entry.to_owned()
+        };
         let out = consentc(repo.path(), &line);
-        assert_eq!(out.status.code(), Some(0), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -50,13 +67,23 @@ fn github_workflow_commands_run() {
     assert_eq!(commands.len(), 3, "{commands:?}");
     for c in &commands {
         let out = consentc(repo.path(), c);
-        assert_eq!(out.status.code(), Some(0), "{c}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{c}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     // The stale check fails once a policy changes and dist/ is not rebuilt.
     let path = repo.path().join("policies/saas_app.policy");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replacen("title = \"", "title = \"Changed ", 1)).unwrap();
-    assert_eq!(consentc(repo.path(), "consentc build --check --out dist policies").status.code(), Some(1));
+    assert_eq!(
+        consentc(repo.path(), "consentc build --check --out dist policies")
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]

@@ -106,9 +106,7 @@ fn show(diagnostics: &[(String, Severity, String)]) -> String {
 }
 
 fn code_page(code: Code) -> PathBuf {
-    root()
-        .join("docs/codes")
-        .join(format!("{}.md", code.as_str()))
+    root().join("docs/codes").join(format!("{}.md", code.as_str()))
 }
 
 #[test]
@@ -129,12 +127,7 @@ fn every_code_has_a_page_in_the_fixed_shape() {
             failures.push(format!("{code}: no `{severity}` line"));
         }
         let mut last = 0;
-        for heading in [
-            "## What it means",
-            "## Why it matters",
-            "## Example",
-            "## Fix",
-        ] {
+        for heading in ["## What it means", "## Why it matters", "## Example", "## Fix"] {
             match page.lines().position(|l| l.trim() == heading) {
                 Some(at) if at >= last => last = at,
                 Some(_) => failures.push(format!("{code}: `{heading}` is out of order")),
@@ -155,11 +148,7 @@ fn every_code_has_a_page_in_the_fixed_shape() {
     }
     // No page for a code that does not exist.
     for entry in std::fs::read_dir(root().join("docs/codes")).expect("docs/codes") {
-        let name = entry
-            .expect("entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
         if let Some(stem) = name.strip_suffix(".md") {
             if !matches!(Code::parse(stem), Some(c) if c.as_str() == stem) {
                 failures.push(format!("docs/codes/{name} names no diagnostic code"));
@@ -200,10 +189,7 @@ fn code_page_examples_fail_and_fixes_pass() {
                 Some("Fix") => {
                     fixes += 1;
                     if !diagnostics.is_empty() {
-                        failures.push(format!(
-                            "{at}: the fix must check clean, got {}",
-                            show(&diagnostics)
-                        ));
+                        failures.push(format!("{at}: the fix must check clean, got {}", show(&diagnostics)));
                     }
                 }
                 other => failures.push(format!(
@@ -240,9 +226,7 @@ fn language_reference_examples_check_as_claimed() {
             Some(expected) => {
                 for c in expected {
                     if !matches!(Code::parse(c), Some(code) if code.as_str() == c) {
-                        failures.push(format!(
-                            "{at}: `<!-- expect: {c} -->` names no diagnostic code"
-                        ));
+                        failures.push(format!("{at}: `<!-- expect: {c} -->` names no diagnostic code"));
                     }
                 }
                 if &codes != expected {
@@ -300,11 +284,7 @@ fn cell(text: &str) -> String {
 }
 
 fn ticks(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// The catalogue as Markdown tables: features, regions, jurisdictions.
@@ -331,9 +311,7 @@ fn render_catalogue() -> String {
                 NodeKind::Leaf(f) => {
                     let mut facts = Vec::new();
                     if f.behavioural {
-                        facts.push(
-                            "behavioural (needs consent where `eu` or `uk` applies)".to_owned(),
-                        );
+                        facts.push("behavioural (needs consent where `eu` or `uk` applies)".to_owned());
                     }
                     if f.personal {
                         facts.push("personal data".to_owned());

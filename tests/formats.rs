@@ -19,7 +19,8 @@ fn golden(name: &str, actual: &str) {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).expect("write golden");
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {path}; run with UPDATE_GOLDEN=1"));
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {path}; run with UPDATE_GOLDEN=1"));
     assert_eq!(actual, expected, "{path} differs; run with UPDATE_GOLDEN=1 and review");
 }
 
@@ -48,7 +49,10 @@ fn sarif_golden_and_shape() {
     assert_eq!(rules[index]["id"], "CP0201");
     assert_eq!(rules[index]["helpUri"], "docs/codes/CP0201.md");
     let region = &result["locations"][0]["physicalLocation"]["region"];
-    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(8), Some(41)));
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(8), Some(41))
+    );
     golden("check.sarif", &out);
 }
 
@@ -57,7 +61,14 @@ fn github_golden() {
     let (code, out) = run("github");
     assert_eq!(code, Some(1));
     let first = out.lines().next().expect("a line");
-    assert!(first.starts_with("::error file=tests/golden/two-files/a.policy,line=8,col=41,"), "{first}");
-    assert!(out.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")), "{out}");
+    assert!(
+        first.starts_with("::error file=tests/golden/two-files/a.policy,line=8,col=41,"),
+        "{first}"
+    );
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{out}"
+    );
     golden("check.github", &out);
 }

@@ -3,7 +3,12 @@
 use std::process::Command;
 
 fn consentc(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_consentc")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("run")
+    Command::new(env!("CARGO_BIN_EXE_consentc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run")
 }
 
 #[test]
@@ -15,7 +20,12 @@ fn init_writes_a_policy_that_checks_and_refuses_to_overwrite() {
     assert!(written.contains("policy site"));
 
     let check = consentc(dir.path(), &["check", "--format", "json"]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
     let v: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
     assert_eq!(v["errors"], 0);
 

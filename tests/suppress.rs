@@ -7,7 +7,10 @@ fn codes(text: &str) -> Vec<(String, usize)> {
         .iter()
         .map(|d| {
             let span = d.primary_span().expect("span");
-            (d.code.to_string(), checked.sources.get(span.file).line_col(span.start).line)
+            (
+                d.code.to_string(),
+                checked.sources.get(span.file).line_col(span.start).line,
+            )
         })
         .collect()
 }
@@ -44,13 +47,19 @@ fn without_an_allow_the_warning_shows() {
 
 #[test]
 fn an_allow_with_a_reason_silences_that_warning_in_that_declaration() {
-    let text = policy("  // consentc:allow(CP0401, reason = \"support is the whole site\")", "");
+    let text = policy(
+        "  // consentc:allow(CP0401, reason = \"support is the whole site\")",
+        "",
+    );
     assert_eq!(codes(&text), vec![]);
 }
 
 #[test]
 fn comment_lines_between_the_allow_and_the_declaration_are_skipped() {
-    let text = policy("  // consentc:allow(CP0401, reason = \"support is the whole site\")\n  // reviewed by the DPO", "");
+    let text = policy(
+        "  // consentc:allow(CP0401, reason = \"support is the whole site\")\n  // reviewed by the DPO",
+        "",
+    );
     assert_eq!(codes(&text), vec![]);
 }
 
@@ -64,7 +73,10 @@ fn an_allow_of_another_code_silences_nothing_and_says_so() {
 
 #[test]
 fn an_allow_that_no_longer_applies_is_a_warning() {
-    let text = policy("  // consentc:allow(CP0401, reason = \"support is the whole site\")", "pages = [\"/help/**\"]");
+    let text = policy(
+        "  // consentc:allow(CP0401, reason = \"support is the whole site\")",
+        "pages = [\"/help/**\"]",
+    );
     assert_eq!(codes(&text), vec![("CP0410".to_owned(), 11)]);
 }
 
@@ -72,7 +84,10 @@ fn an_allow_that_no_longer_applies_is_a_warning() {
 fn the_reason_is_required_and_errors_cannot_be_allowed() {
     let found = codes(&policy("  // consentc:allow(CP0401)", ""));
     assert!(found.contains(&("CP0103".to_owned(), 11)), "{found:?}");
-    assert!(found.contains(&("CP0401".to_owned(), 16)), "the malformed allow silences nothing: {found:?}");
+    assert!(
+        found.contains(&("CP0401".to_owned(), 16)),
+        "the malformed allow silences nothing: {found:?}"
+    );
     let found = codes(&policy("  // consentc:allow(CP0201, reason = \"I know\")", ""));
     assert!(found.contains(&("CP0103".to_owned(), 11)), "{found:?}");
 }

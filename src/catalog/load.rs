@@ -10,14 +10,21 @@ use crate::syntax::parse;
 type R<T> = Result<T, String>;
 
 pub fn load(sources: &[(&str, &str)]) -> R<Catalog> {
-    let mut catalog = Catalog { vendors: IndexMap::new(), jurisdictions: IndexMap::new() };
+    let mut catalog = Catalog {
+        vendors: IndexMap::new(),
+        jurisdictions: IndexMap::new(),
+    };
     for (i, (name, text)) in sources.iter().enumerate() {
         let file = parse(FileId(i as u32), text).map_err(|d| format!("{name}: {}", d.message))?;
         for item in &file.items {
             let Item::Block(block) = item else {
                 return Err(format!("{name}: only blocks at the top level"));
             };
-            let block_name = block.name.as_ref().map(|n| n.name.clone()).ok_or(format!("{name}: unnamed block"))?;
+            let block_name = block
+                .name
+                .as_ref()
+                .map(|n| n.name.clone())
+                .ok_or(format!("{name}: unnamed block"))?;
             match block.kind.name.as_str() {
                 "vendor" => {
                     let vendor = vendor(&block_name, block).map_err(|e| format!("{name}: {e}"))?;
@@ -98,7 +105,15 @@ fn node(v: &mut Vendor, parent: &str, block: &Block) -> R<()> {
     let title = f.string("title")?;
     let description = f.string("description")?;
     if block.kind.name == "group" {
-        v.nodes.insert(path.clone(), Node { path: path.clone(), title, description, kind: NodeKind::Group });
+        v.nodes.insert(
+            path.clone(),
+            Node {
+                path: path.clone(),
+                title,
+                description,
+                kind: NodeKind::Group,
+            },
+        );
         for child in f.blocks() {
             node(v, &path, child)?;
         }
@@ -138,7 +153,15 @@ fn node(v: &mut Vendor, parent: &str, block: &Block) -> R<()> {
             other => return Err(format!("`{path}`: unexpected block `{other}`")),
         }
     }
-    v.nodes.insert(path.clone(), Node { path: path.clone(), title, description, kind: NodeKind::Leaf(feature) });
+    v.nodes.insert(
+        path.clone(),
+        Node {
+            path: path.clone(),
+            title,
+            description,
+            kind: NodeKind::Leaf(feature),
+        },
+    );
     v.leaves.push(path);
     Ok(())
 }
@@ -217,9 +240,10 @@ impl<'a> Fields<'a> {
     fn list<T>(&self, key: &str, each: impl Fn(&ValueKind) -> Option<T>) -> R<Vec<T>> {
         match self.get(key).map(|a| &a.value.kind) {
             None => Ok(Vec::new()),
-            Some(ValueKind::List { items, except: None }) => {
-                items.iter().map(|v| each(&v.kind).ok_or_else(|| self.missing(key))).collect()
-            }
+            Some(ValueKind::List { items, except: None }) => items
+                .iter()
+                .map(|v| each(&v.kind).ok_or_else(|| self.missing(key)))
+                .collect(),
             Some(_) => Err(self.missing(key)),
         }
     }

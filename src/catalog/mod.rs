@@ -11,8 +11,14 @@ use std::sync::OnceLock;
 pub use model::*;
 
 const SOURCES: &[(&str, &str)] = &[
-    ("policies/vendors/intercom.vendor", include_str!("../../policies/vendors/intercom.vendor")),
-    ("policies/vendors/jurisdictions.vendor", include_str!("../../policies/vendors/jurisdictions.vendor")),
+    (
+        "policies/vendors/intercom.vendor",
+        include_str!("../../policies/vendors/intercom.vendor"),
+    ),
+    (
+        "policies/vendors/jurisdictions.vendor",
+        include_str!("../../policies/vendors/jurisdictions.vendor"),
+    ),
 ];
 
 /// The built-in catalogue. It is data shipped in the binary, so a failure to read it is a bug
@@ -28,6 +34,66 @@ pub fn builtin() -> &'static Catalog {
 /// Load a catalogue from other sources (tests, or a tool with its own vendor files).
 pub fn load_from(sources: &[(&str, &str)]) -> Result<Catalog, String> {
     load::load(sources)
+}
+
+/// A plain-text listing of a vendor's catalogue, for `consentc features`.
+pub fn describe(v: &Vendor) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({}): {} features\n", v.name, v.title, v.leaves.len());
+    for node in v.nodes.values() {
+        let depth = node.path.matches('.').count();
+        let indent = "  ".repeat(depth);
+        match node.feature() {
+            None => {
+                let _ = writeln!(out, "{indent}{}.*  (group) {}", node.path, node.description);
+            }
+            Some(f) => {
+                let _ = writeln!(out, "{indent}{}  {}", node.path, node.description);
+                let mut facts: Vec<String> = Vec::new();
+                if f.behavioural {
+                    facts.push("behavioural: needs consent in the EU/UK".into());
+                }
+                if f.personal {
+                    facts.push("personal data".into());
+                }
+                if f.verification_required {
+                    facts.push("needs identity verification".into());
+                }
+                facts.push(format!(
+                    "enforced by: {}",
+                    match f.enforcement {
+                        Enforcement::Client => "the loader",
+                        Enforcement::Workspace => "Intercom audience rules",
+                        Enforcement::Mixed => "the loader (methods) and audience rules (delivery)",
+                    }
+                ));
+                if !f.requires.is_empty() {
+                    facts.push(format!("requires {}", f.requires.join(", ")));
+                }
+                if !f.methods.is_empty() {
+                    facts.push(format!("methods {}", f.methods.join(", ")));
+                }
+                if !f.subprocessors.is_empty() {
+                    facts.push(format!("subprocessors in {}", f.subprocessors.join(", ")));
+                }
+                for c in &f.cookies {
+                    facts.push(format!("cookie {} ({})", c.name, c.lifetime));
+                }
+                for s in &f.storage {
+                    facts.push(format!("{} storage {}", s.kind, s.name));
+                }
+                for fact in facts {
+                    let _ = writeln!(out, "{indent}    - {fact}");
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "\nregions:");
+    for r in v.regions.values() {
+        let _ = writeln!(out, "  {}  {} (api_base {})", r.name, r.title, r.api_base);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -63,61 +129,4 @@ mod tests {
         assert_eq!(intercom.method_leaf("startTour"), Some("intercom.product_tours"));
         assert!(c.jurisdictions["eu"].device_consent);
     }
-}
-
-/// A plain-text listing of a vendor's catalogue, for `consentc features`.
-pub fn describe(v: &Vendor) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let _ = writeln!(out, "{} ({}): {} features\n", v.name, v.title, v.leaves.len());
-    for node in v.nodes.values() {
-        let depth = node.path.matches('.').count();
-        let indent = "  ".repeat(depth);
-        match node.feature() {
-            None => {
-                let _ = writeln!(out, "{indent}{}.*  (group) {}", node.path, node.description);
-            }
-            Some(f) => {
-                let _ = writeln!(out, "{indent}{}  {}", node.path, node.description);
-                let mut facts: Vec<String> = Vec::new();
-                if f.behavioural {
-                    facts.push("behavioural: needs consent in the EU/UK".into());
-                }
-                if f.personal {
-                    facts.push("personal data".into());
-                }
-                if f.verification_required {
-                    facts.push("needs identity verification".into());
-                }
-                facts.push(format!("enforced by: {}", match f.enforcement {
-                    Enforcement::Client => "the loader",
-                    Enforcement::Workspace => "Intercom audience rules",
-                    Enforcement::Mixed => "the loader (methods) and audience rules (delivery)",
-                }));
-                if !f.requires.is_empty() {
-                    facts.push(format!("requires {}", f.requires.join(", ")));
-                }
-                if !f.methods.is_empty() {
-                    facts.push(format!("methods {}", f.methods.join(", ")));
-                }
-                if !f.subprocessors.is_empty() {
-                    facts.push(format!("subprocessors in {}", f.subprocessors.join(", ")));
-                }
-                for c in &f.cookies {
-                    facts.push(format!("cookie {} ({})", c.name, c.lifetime));
-                }
-                for s in &f.storage {
-                    facts.push(format!("{} storage {}", s.kind, s.name));
-                }
-                for fact in facts {
-                    let _ = writeln!(out, "{indent}    - {fact}");
-                }
-            }
-        }
-    }
-    let _ = writeln!(out, "\nregions:");
-    for r in v.regions.values() {
-        let _ = writeln!(out, "  {}  {} (api_base {})", r.name, r.title, r.api_base);
-    }
-    out
 }

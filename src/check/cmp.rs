@@ -23,10 +23,16 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             for p in &active {
                 if !block.entries.contains_key(&p.name) {
                     out.push(
-                        Diagnostic::new(Code::CP0302, format!("`cmp {}` has no entry for purpose `{}`", block.name, p.name))
-                            .primary(block.name_span, format!("{} cannot grant `{}`", cmp.title, p.name))
-                            .secondary(p.name_span, "purpose declared here")
-                            .help(format!("add `{} = ...` with the name {} uses for it", p.name, cmp.title)),
+                        Diagnostic::new(
+                            Code::CP0302,
+                            format!("`cmp {}` has no entry for purpose `{}`", block.name, p.name),
+                        )
+                        .primary(block.name_span, format!("{} cannot grant `{}`", cmp.title, p.name))
+                        .secondary(p.name_span, "purpose declared here")
+                        .help(format!(
+                            "add `{} = ...` with the name {} uses for it",
+                            p.name, cmp.title
+                        )),
                     );
                 }
             }
@@ -45,7 +51,9 @@ fn refusable(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut Vec<D
         }
     }
     for (purpose_name, entry) in &block.entries {
-        let Some(purpose) = policy.purposes.get(purpose_name) else { continue };
+        let Some(purpose) = policy.purposes.get(purpose_name) else {
+            continue;
+        };
         let value = entry.value.to_string();
         if purpose.basis.value != Basis::Consent || !fixed.contains(&value) {
             continue;
@@ -53,7 +61,10 @@ fn refusable(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut Vec<D
         out.push(
             Diagnostic::new(
                 Code::CP0301,
-                format!("consent purpose `{purpose_name}` is mapped to `{value}`, which {} visitors cannot refuse", cmp.title),
+                format!(
+                    "consent purpose `{purpose_name}` is mapped to `{value}`, which {} visitors cannot refuse",
+                    cmp.title
+                ),
             )
             .primary(entry.value_span, "always active")
             .secondary(purpose.basis.span, "consent must be freely given")
@@ -69,7 +80,9 @@ fn shared_switch(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut V
             if p_entry.value != q_entry.value {
                 continue;
             }
-            let (Some(p), Some(q)) = (policy.purposes.get(*p_name), policy.purposes.get(*q_name)) else { continue };
+            let (Some(p), Some(q)) = (policy.purposes.get(*p_name), policy.purposes.get(*q_name)) else {
+                continue;
+            };
             if p.basis.value == q.basis.value {
                 continue;
             }

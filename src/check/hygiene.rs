@@ -20,9 +20,12 @@ pub fn check(file: &File, out: &mut Vec<Diagnostic>) {
         }
         if let Some(ch) = text.chars().find(|&c| is_invisible(c)) {
             out.push(
-                Diagnostic::new(Code::CP0411, format!("this string holds the invisible character U+{:04X}", ch as u32))
-                    .primary(span, "invisible or reorders text")
-                    .help("remove it, or write it as an escape like `\\u{200b}` if it is meant"),
+                Diagnostic::new(
+                    Code::CP0411,
+                    format!("this string holds the invisible character U+{:04X}", ch as u32),
+                )
+                .primary(span, "invisible or reorders text")
+                .help("remove it, or write it as an escape like `\\u{200b}` if it is meant"),
             );
         }
     }
@@ -82,10 +85,14 @@ fn shannon_bits_per_char(t: &str) -> f64 {
         counts[b as usize] += 1;
     }
     let n = t.len() as f64;
-    counts.iter().filter(|&&c| c > 0).map(|&c| {
-        let p = c as f64 / n;
-        -p * p.log2()
-    }).sum()
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 #[cfg(test)]

@@ -93,7 +93,10 @@ pub fn check(policy: &Policy, catalog: &Catalog, vendor: &Vendor, out: &mut Vec<
                             basis.as_str()
                         ),
                     )
-                    .primary(messenger_ref.span, "sets cookies and records visits as soon as it loads")
+                    .primary(
+                        messenger_ref.span,
+                        "sets cookies and records visits as soon as it loads",
+                    )
                     .secondary(purpose.basis.span, format!("`{}` here", basis.as_str()));
                     out.push(load_label(d, "loads as soon as the purpose is granted").help(format!(
                         "device access needs consent or the visitor's request: set `basis = consent` on `{}`, or `load = on_interaction` so it loads when the visitor clicks the chat button",
@@ -108,7 +111,10 @@ pub fn check(policy: &Policy, catalog: &Catalog, vendor: &Vendor, out: &mut Vec<
                             basis.as_str()
                         ),
                     )
-                    .primary(messenger_ref.span, "sets `intercom-id` and `intercom-device-id` for 9 months")
+                    .primary(
+                        messenger_ref.span,
+                        "sets `intercom-id` and `intercom-device-id` for 9 months",
+                    )
                     .secondary(purpose.basis.span, format!("`{}` here", basis.as_str()));
                     out.push(load_label(d, "loads on the visitor's request").help(format!(
                         "the request exemption covers what the chat strictly needs; record why 9-month identifiers are needed (allow CP0406 with a reason), or set `basis = consent` on `{}`",
@@ -138,7 +144,9 @@ fn purpose_warnings(purpose: &Purpose, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(Code::CP0404, format!("purpose `{name}` gates no feature"))
                 .primary(purpose.name_span, "no features")
-                .help("add `features = [...]` or remove the purpose: a banner switch that does nothing misleads visitors"),
+                .help(
+                    "add `features = [...]` or remove the purpose: a banner switch that does nothing misleads visitors",
+                ),
         );
     }
     if purpose.title.is_none() {
@@ -159,15 +167,20 @@ fn purpose_warnings(purpose: &Purpose, out: &mut Vec<Diagnostic>) {
 
 /// CP0408: the messenger and behavioural leaves under one consent purpose.
 fn bundling(purpose: &Purpose, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
-    let Some(messenger) = vendor.leaf_index("intercom.messenger") else { return };
+    let Some(messenger) = vendor.leaf_index("intercom.messenger") else {
+        return;
+    };
     if !purpose.leaves.contains(&messenger) {
         return;
     }
-    let behavioural = purpose
-        .features
-        .iter()
-        .find(|f| f.cover.intersection(&purpose.leaves).any(|&l| is_behavioural(vendor, l)));
-    let (Some(behavioural), Some(messenger_ref)) = (behavioural, purpose.mapping_of(messenger)) else { return };
+    let behavioural = purpose.features.iter().find(|f| {
+        f.cover
+            .intersection(&purpose.leaves)
+            .any(|&l| is_behavioural(vendor, l))
+    });
+    let (Some(behavioural), Some(messenger_ref)) = (behavioural, purpose.mapping_of(messenger)) else {
+        return;
+    };
     out.push(
         Diagnostic::new(
             Code::CP0408,
@@ -181,30 +194,52 @@ fn bundling(purpose: &Purpose, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
 
 fn retention(intercom: &Intercom, out: &mut Vec<Diagnostic>) {
     let r = &intercom.retention;
-    let missing: Vec<&str> = [("conversations", r.conversations), ("users", r.users), ("visitors", r.visitors)]
-        .iter()
-        .filter(|(_, d)| d.is_none())
-        .map(|(k, _)| *k)
-        .collect();
+    let missing: Vec<&str> = [
+        ("conversations", r.conversations),
+        ("users", r.users),
+        ("visitors", r.visitors),
+    ]
+    .iter()
+    .filter(|(_, d)| d.is_none())
+    .map(|(k, _)| *k)
+    .collect();
     if missing.is_empty() {
         return;
     }
     out.push(
-        Diagnostic::new(Code::CP0402, format!("no retention period for Intercom {}", backticked(&missing)))
-            .primary(intercom.span, "kept indefinitely unless Intercom's data retention is set")
-            .help(format!(
-                "add `retention {{ {} }}` and set the same periods in Intercom's data retention settings",
-                missing.iter().map(|k| format!("{k} = 12 months")).collect::<Vec<_>>().join("; ")
-            )),
+        Diagnostic::new(
+            Code::CP0402,
+            format!("no retention period for Intercom {}", backticked(&missing)),
+        )
+        .primary(
+            intercom.span,
+            "kept indefinitely unless Intercom's data retention is set",
+        )
+        .help(format!(
+            "add `retention {{ {} }}` and set the same periods in Intercom's data retention settings",
+            missing
+                .iter()
+                .map(|k| format!("{k} = 12 months"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
     );
 }
 
 fn mapped(policy: &Policy) -> LeafSet {
-    policy.purposes.values().flat_map(|p| p.leaves.iter().copied()).collect()
+    policy
+        .purposes
+        .values()
+        .flat_map(|p| p.leaves.iter().copied())
+        .collect()
 }
 
 fn first_ref(policy: &Policy, leaf: usize) -> Option<&FeatureRef> {
-    policy.purposes.values().filter(|p| p.leaves.contains(&leaf)).find_map(|p| p.mapping_of(leaf))
+    policy
+        .purposes
+        .values()
+        .filter(|p| p.leaves.contains(&leaf))
+        .find_map(|p| p.mapping_of(leaf))
 }
 
 fn identity(policy: &Policy, intercom: &Intercom, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
@@ -217,8 +252,11 @@ fn identity(policy: &Policy, intercom: &Intercom, vendor: &Vendor, out: &mut Vec
             continue;
         }
         let Some(f) = first_ref(policy, leaf) else { continue };
-        let mut d = Diagnostic::new(Code::CP0205, format!("`{path}` is enabled without identity verification"))
-            .primary(f.span, "sends `user_id` and `email` that anyone could forge");
+        let mut d = Diagnostic::new(
+            Code::CP0205,
+            format!("`{path}` is enabled without identity verification"),
+        )
+        .primary(f.span, "sends `user_id` and `email` that anyone could forge");
         d = match intercom.identity_verification.span {
             Some(span) => d.secondary(span, "verification is off here"),
             None => d.secondary(intercom.span, "no `identity_verification` (defaults to `off`)"),
@@ -233,10 +271,15 @@ fn transfers(policy: &Policy, intercom: &Intercom, catalog: &Catalog, vendor: &V
     if intercom.transfer.as_ref().is_some_and(|t| t.value != Transfer::None) {
         return;
     }
-    let Some(region) = vendor.regions.get(&intercom.region.value) else { return };
+    let Some(region) = vendor.regions.get(&intercom.region.value) else {
+        return;
+    };
     // Where data goes: the hosting region, and each enabled leaf's subprocessors.
-    let mut places: Vec<(String, crate::source::Span, String)> =
-        vec![(region.location.clone(), intercom.region.span, format!("hosted in `{}`", region.location))];
+    let mut places: Vec<(String, crate::source::Span, String)> = vec![(
+        region.location.clone(),
+        intercom.region.span,
+        format!("hosted in `{}`", region.location),
+    )];
     for leaf in mapped(policy) {
         for location in &vendor.leaf_feature(leaf).subprocessors {
             if let Some(f) = first_ref(policy, leaf) {
@@ -245,9 +288,16 @@ fn transfers(policy: &Policy, intercom: &Intercom, catalog: &Catalog, vendor: &V
         }
     }
     for j in &policy.jurisdictions.value {
-        let Some(jurisdiction) = catalog.jurisdictions.get(j) else { continue };
-        let outside: Vec<_> = places.iter().filter(|(loc, _, _)| !jurisdiction.is_adequate(loc)).collect();
-        let Some((first_loc, first_span, first_text)) = outside.first() else { continue };
+        let Some(jurisdiction) = catalog.jurisdictions.get(j) else {
+            continue;
+        };
+        let outside: Vec<_> = places
+            .iter()
+            .filter(|(loc, _, _)| !jurisdiction.is_adequate(loc))
+            .collect();
+        let Some((first_loc, first_span, first_text)) = outside.first() else {
+            continue;
+        };
         let mut d = Diagnostic::new(
             Code::CP0403,
             format!("data goes to `{first_loc}`, outside what `{j}` deems adequate, with no transfer mechanism"),
@@ -267,9 +317,13 @@ fn audience_rules(policy: &Policy, intercom: &Intercom, vendor: &Vendor, out: &m
     if intercom.audience_rules.value == AudienceRules::Applied {
         return;
     }
-    let workspace: Vec<usize> =
-        mapped(policy).into_iter().filter(|&l| vendor.leaf_feature(l).enforcement.needs_workspace()).collect();
-    let Some(f) = workspace.first().and_then(|&l| first_ref(policy, l)) else { return };
+    let workspace: Vec<usize> = mapped(policy)
+        .into_iter()
+        .filter(|&l| vendor.leaf_feature(l).enforcement.needs_workspace())
+        .collect();
+    let Some(f) = workspace.first().and_then(|&l| first_ref(policy, l)) else {
+        return;
+    };
     let set: LeafSet = workspace.iter().copied().collect();
     let nodes: Vec<String> = vendor.largest_nodes(&set).iter().map(|n| format!("`{n}`")).collect();
     let (names, verb) = match nodes.as_slice() {

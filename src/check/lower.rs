@@ -89,9 +89,16 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
     for child in &r.blocks {
         match child.kind.name.as_str() {
             "purpose" => {
-                let Some(p) = purpose(child, catalog, out) else { continue };
+                let Some(p) = purpose(child, catalog, out) else {
+                    continue;
+                };
                 if let Some(first) = purposes.get(&p.name) {
-                    out.push(duplicate(&format!("purpose `{}`", p.name), &context, first.name_span, p.name_span));
+                    out.push(duplicate(
+                        &format!("purpose `{}`", p.name),
+                        &context,
+                        first.name_span,
+                        p.name_span,
+                    ));
                 } else {
                     purposes.insert(p.name.clone(), p);
                 }
@@ -99,7 +106,12 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
             "cmp" => {
                 let Some(c) = cmp_block(child, out) else { continue };
                 if let Some(first) = cmps_.get(&c.name) {
-                    out.push(duplicate(&format!("`cmp {}` block", c.name), &context, first.name_span, c.name_span));
+                    out.push(duplicate(
+                        &format!("`cmp {}` block", c.name),
+                        &context,
+                        first.name_span,
+                        c.name_span,
+                    ));
                 } else {
                     cmps_.insert(c.name.clone(), c);
                 }
@@ -126,10 +138,13 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
     if intercom_span.is_none() {
         if let Some(p) = purposes.values().find(|p| !p.leaves.is_empty()) {
             out.push(
-                Diagnostic::new(Code::CP0104, format!("{context} maps Intercom features but has no `intercom` block"))
-                    .primary(b.head_span(), "no `intercom { ... }` in this policy")
-                    .secondary(p.name_span, "maps Intercom features")
-                    .help("add `intercom { app_id = \"...\"; region = eu }` with the settings of your workspace"),
+                Diagnostic::new(
+                    Code::CP0104,
+                    format!("{context} maps Intercom features but has no `intercom` block"),
+                )
+                .primary(b.head_span(), "no `intercom { ... }` in this policy")
+                .secondary(p.name_span, "maps Intercom features")
+                .help("add `intercom { app_id = \"...\"; region = eu }` with the settings of your workspace"),
             );
         }
     }
@@ -163,12 +178,20 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
 
 fn jurisdictions(r: &Reader, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Setting<Vec<String>> {
     let Some((items, span)) = r.list("jurisdictions", out) else {
-        return Setting { value: vec!["eu".to_owned()], span: None };
+        return Setting {
+            value: vec!["eu".to_owned()],
+            span: None,
+        };
     };
     let mut seen: Vec<(String, Span)> = Vec::new();
     for v in items {
         let Some(word) = v.as_ident() else {
-            out.push(wrong_kind("jurisdictions", v, "an identifier", "name a jurisdiction, like `eu`"));
+            out.push(wrong_kind(
+                "jurisdictions",
+                v,
+                "an identifier",
+                "name a jurisdiction, like `eu`",
+            ));
             continue;
         };
         if !catalog.jurisdictions.contains_key(word) {
@@ -179,7 +202,12 @@ fn jurisdictions(r: &Reader, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Se
                 catalog.jurisdictions.keys().map(String::as_str),
             ));
         } else if let Some((_, first)) = seen.iter().find(|(w, _)| w == word) {
-            out.push(duplicate(&format!("jurisdiction `{word}`"), "`jurisdictions`", *first, v.span));
+            out.push(duplicate(
+                &format!("jurisdiction `{word}`"),
+                "`jurisdictions`",
+                *first,
+                v.span,
+            ));
         } else {
             seen.push((word.to_owned(), v.span));
         }
@@ -188,10 +216,15 @@ fn jurisdictions(r: &Reader, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Se
         out.push(
             Diagnostic::new(Code::CP0103, "`jurisdictions` is empty")
                 .primary(span, "no law would apply, so no rule could protect anyone")
-                .help("name where your visitors are, like `jurisdictions = [eu, uk]`, or remove the key to mean `[eu]`"),
+                .help(
+                    "name where your visitors are, like `jurisdictions = [eu, uk]`, or remove the key to mean `[eu]`",
+                ),
         );
     }
-    Setting { value: seen.into_iter().map(|(w, _)| w).collect(), span: Some(span) }
+    Setting {
+        value: seen.into_iter().map(|(w, _)| w).collect(),
+        span: Some(span),
+    }
 }
 
 fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Intercom> {
@@ -213,9 +246,12 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
         // A pasted secret is reported once, as CP0105, not also as a malformed id.
         if !ok && !super::hygiene::looks_like_secret(&id.value) {
             out.push(
-                Diagnostic::new(Code::CP0103, format!("`{}` is not an Intercom app id", id.value.escape_debug()))
-                    .primary(id.span, "expected lowercase letters and digits")
-                    .help("copy the app id from Intercom's Settings, Installation (like `abc123xy`)"),
+                Diagnostic::new(
+                    Code::CP0103,
+                    format!("`{}` is not an Intercom app id", id.value.escape_debug()),
+                )
+                .primary(id.span, "expected lowercase letters and digits")
+                .help("copy the app id from Intercom's Settings, Installation (like `abc123xy`)"),
             );
         }
     }
@@ -235,14 +271,25 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
     for child in &r.blocks {
         let kind = child.kind.name.as_str();
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kind) {
-            out.push(duplicate(&format!("`{kind}` block"), "`intercom`", *first, child.kind.span));
+            out.push(duplicate(
+                &format!("`{kind}` block"),
+                "`intercom`",
+                *first,
+                child.kind.span,
+            ));
             continue;
         }
         seen.push((kind, child.kind.span));
         no_options(child, out);
         match kind {
             "retention" => {
-                let rr = Reader::new("`retention`".to_owned(), child.kind.span, &child.items, RETENTION_KEYS, out);
+                let rr = Reader::new(
+                    "`retention`".to_owned(),
+                    child.kind.span,
+                    &child.items,
+                    RETENTION_KEYS,
+                    out,
+                );
                 retention = Retention {
                     conversations: rr.duration("conversations", out),
                     users: rr.duration("users", out),
@@ -273,13 +320,22 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
                     }
                 }
                 facade_block = Some(Facade {
-                    label: label.map(|l| l.value).unwrap_or_else(|| DEFAULT_FACADE_LABEL.to_owned()),
-                    color: color.map(|c| c.value).unwrap_or_else(|| DEFAULT_FACADE_COLOR.to_owned()),
+                    label: label
+                        .map(|l| l.value)
+                        .unwrap_or_else(|| DEFAULT_FACADE_LABEL.to_owned()),
+                    color: color
+                        .map(|c| c.value)
+                        .unwrap_or_else(|| DEFAULT_FACADE_COLOR.to_owned()),
                     position: fr.setting("position", Position::Right, out).value,
                 });
                 nested_blocks(&fr, out);
             }
-            other => out.push(unknown(&format!("block `{other}` in `intercom`"), child.kind.span, other, ["retention", "facade"])),
+            other => out.push(unknown(
+                &format!("block `{other}` in `intercom`"),
+                child.kind.span,
+                other,
+                ["retention", "facade"],
+            )),
         }
     }
     let facade = match load.value {
@@ -307,12 +363,19 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
 
 fn nested_blocks(r: &Reader, out: &mut Vec<Diagnostic>) {
     for b in &r.blocks {
-        out.push(unknown(&format!("block `{}` in {}", b.kind.name, r.context), b.kind.span, &b.kind.name, []));
+        out.push(unknown(
+            &format!("block `{}` in {}", b.kind.name, r.context),
+            b.kind.span,
+            &b.kind.name,
+            [],
+        ));
     }
 }
 
 fn is_hex_color(text: &str) -> bool {
-    let Some(hex) = text.strip_prefix('#') else { return false };
+    let Some(hex) = text.strip_prefix('#') else {
+        return false;
+    };
     matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
@@ -320,14 +383,22 @@ fn region(r: &Reader, vendor: &Vendor, out: &mut Vec<Diagnostic>) -> Option<Span
     let v = r.value("region")?;
     let names: Vec<&str> = vendor.regions.keys().map(String::as_str).collect();
     let Some(word) = v.as_ident() else {
-        out.push(wrong_kind("region", v, "an identifier", &format!("one of {}", backticked(&names))));
+        out.push(wrong_kind(
+            "region",
+            v,
+            "an identifier",
+            &format!("one of {}", backticked(&names)),
+        ));
         return None;
     };
     if !vendor.regions.contains_key(word) {
         out.push(unknown(&format!("region `{word}`"), v.span, word, names));
         return None;
     }
-    Some(Spanned { value: word.to_owned(), span: v.span })
+    Some(Spanned {
+        value: word.to_owned(),
+        span: v.span,
+    })
 }
 
 fn pages(r: &Reader, out: &mut Vec<Diagnostic>) -> Option<Spanned<Vec<String>>> {
@@ -335,14 +406,21 @@ fn pages(r: &Reader, out: &mut Vec<Diagnostic>) -> Option<Spanned<Vec<String>>> 
     let mut globs = Vec::new();
     for v in items {
         let Some(s) = v.as_str() else {
-            out.push(wrong_kind("pages", v, "a string", "write path patterns in quotes, like `\"/app/**\"`"));
+            out.push(wrong_kind(
+                "pages",
+                v,
+                "a string",
+                "write path patterns in quotes, like `\"/app/**\"`",
+            ));
             continue;
         };
         if !s.starts_with('/') || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             out.push(
                 Diagnostic::new(Code::CP0103, format!("`{}` is not a path pattern", s.escape_debug()))
                     .primary(v.span, "expected a path starting with `/`")
-                    .help("patterns match the URL path: `*` within a segment, `**` across segments, like `\"/app/**\"`"),
+                    .help(
+                        "patterns match the URL path: `*` within a segment, `**` across segments, like `\"/app/**\"`",
+                    ),
             );
             continue;
         }
@@ -368,7 +446,13 @@ fn purpose(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pu
         );
         return None;
     };
-    let r = Reader::new(format!("purpose `{}`", name.name), b.head_span(), &b.items, PURPOSE_KEYS, out);
+    let r = Reader::new(
+        format!("purpose `{}`", name.name),
+        b.head_span(),
+        &b.items,
+        PURPOSE_KEYS,
+        out,
+    );
     nested_blocks(&r, out);
     let title = r.string("title", out).map(|s| s.value);
     let description = r.string("description", out).map(|s| s.value);
@@ -393,7 +477,10 @@ fn purpose(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pu
         name_span: name.span,
         title,
         description,
-        basis: basis.unwrap_or(Spanned { value: Basis::Consent, span: b.head_span() }),
+        basis: basis.unwrap_or(Spanned {
+            value: Basis::Consent,
+            span: b.head_span(),
+        }),
         gpc,
         features,
         excepts,
@@ -403,15 +490,26 @@ fn purpose(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pu
 
 fn features(v: &Value, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> (Vec<FeatureRef>, Vec<FeatureRef>) {
     let ValueKind::List { items, except } = &v.kind else {
-        out.push(wrong_kind("features", v, "a list", "write catalogue paths in brackets, like `[intercom.messenger]`"));
+        out.push(wrong_kind(
+            "features",
+            v,
+            "a list",
+            "write catalogue paths in brackets, like `[intercom.messenger]`",
+        ));
         return (Vec::new(), Vec::new());
     };
     let resolve_all = |items: &[Value], out: &mut Vec<Diagnostic>| {
-        items.iter().filter_map(|item| feature_ref(item, catalog, out)).collect::<Vec<_>>()
+        items
+            .iter()
+            .filter_map(|item| feature_ref(item, catalog, out))
+            .collect::<Vec<_>>()
     };
     let listed = resolve_all(items, out);
     let excepted = match except.as_deref() {
-        Some(Value { kind: ValueKind::List { items, .. }, .. }) => resolve_all(items, out),
+        Some(Value {
+            kind: ValueKind::List { items, .. },
+            ..
+        }) => resolve_all(items, out),
         _ => Vec::new(),
     };
     (listed, excepted)
@@ -419,7 +517,12 @@ fn features(v: &Value, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> (Vec<Fea
 
 fn feature_ref(v: &Value, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<FeatureRef> {
     let ValueKind::Path(path) = &v.kind else {
-        out.push(wrong_kind("features", v, "a catalogue path", "write paths without quotes, like `intercom.messenger`"));
+        out.push(wrong_kind(
+            "features",
+            v,
+            "a catalogue path",
+            "write paths without quotes, like `intercom.messenger`",
+        ));
         return None;
     };
     let written = path.to_string();
@@ -436,12 +539,18 @@ fn feature_ref(v: &Value, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Optio
     if path.segments.len() == 1 {
         if path.wildcard {
             // `intercom.*`: every feature of the vendor.
-            return Some(FeatureRef { written, span: v.span, cover: (0..vendor.leaves.len()).collect() });
+            return Some(FeatureRef {
+                written,
+                span: v.span,
+                cover: (0..vendor.leaves.len()).collect(),
+            });
         }
         out.push(
             Diagnostic::new(Code::CP0101, format!("`{dotted}` is a vendor, not a feature"))
                 .primary(v.span, "expected a feature path")
-                .help(format!("name features, like `{dotted}.messenger`, or all of them with `{dotted}.*`")),
+                .help(format!(
+                    "name features, like `{dotted}.messenger`, or all of them with `{dotted}.*`"
+                )),
         );
         return None;
     }
@@ -456,13 +565,20 @@ fn feature_ref(v: &Value, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Optio
     };
     if path.wildcard && node.feature().is_some() {
         out.push(
-            Diagnostic::new(Code::CP0101, format!("`{written}`: `{dotted}` is a feature, not a group"))
-                .primary(v.span, "`.*` applies to groups only")
-                .help(format!("write `{dotted}`")),
+            Diagnostic::new(
+                Code::CP0101,
+                format!("`{written}`: `{dotted}` is a feature, not a group"),
+            )
+            .primary(v.span, "`.*` applies to groups only")
+            .help(format!("write `{dotted}`")),
         );
         return None;
     }
-    Some(FeatureRef { written, span: v.span, cover: vendor.cover(&dotted).unwrap_or_default() })
+    Some(FeatureRef {
+        written,
+        span: v.span,
+        cover: vendor.cover(&dotted).unwrap_or_default(),
+    })
 }
 
 fn cmp_block(b: &Block, out: &mut Vec<Diagnostic>) -> Option<CmpBlock> {
@@ -470,24 +586,45 @@ fn cmp_block(b: &Block, out: &mut Vec<Diagnostic>) -> Option<CmpBlock> {
         out.push(
             Diagnostic::new(Code::CP0104, "a `cmp` block needs the CMP's name")
                 .primary(b.kind.span, "which CMP?")
-                .help(format!("write `cmp NAME {{ ... }}` with NAME one of {}", backticked(&cmps::names().collect::<Vec<_>>()))),
+                .help(format!(
+                    "write `cmp NAME {{ ... }}` with NAME one of {}",
+                    backticked(&cmps::names().collect::<Vec<_>>())
+                )),
         );
         return None;
     };
     let Some(cmp) = cmps::find(&name.name) else {
-        out.push(unknown(&format!("CMP `{}`", name.name), name.span, &name.name, cmps::names()));
+        out.push(unknown(
+            &format!("CMP `{}`", name.name),
+            name.span,
+            &name.name,
+            cmps::names(),
+        ));
         return None;
     };
     let mut options = IndexMap::new();
     for opt in &b.options {
         let key = opt.key.name.as_str();
         let Some(spec) = cmp.options.iter().find(|o| o.name == key) else {
-            let d = unknown(&format!("option `{key}` for `cmp {}`", cmp.name), opt.key.span, key, cmp.options.iter().map(|o| o.name));
-            out.push(if cmp.options.is_empty() { d.help(format!("`cmp {}` takes no options", cmp.name)) } else { d });
+            let d = unknown(
+                &format!("option `{key}` for `cmp {}`", cmp.name),
+                opt.key.span,
+                key,
+                cmp.options.iter().map(|o| o.name),
+            );
+            out.push(if cmp.options.is_empty() {
+                d.help(format!("`cmp {}` takes no options", cmp.name))
+            } else {
+                d
+            });
             continue;
         };
         if options.contains_key(key) {
-            out.push(Diagnostic::new(Code::CP0102, format!("duplicate option `{key}` in `cmp {}`", cmp.name)).primary(opt.key.span, "given again here").help("give each option once"));
+            out.push(
+                Diagnostic::new(Code::CP0102, format!("duplicate option `{key}` in `cmp {}`", cmp.name))
+                    .primary(opt.key.span, "given again here")
+                    .help("give each option once"),
+            );
             continue;
         }
         let value = match (spec.kind, &opt.value.kind) {
@@ -519,7 +656,12 @@ fn cmp_block(b: &Block, out: &mut Vec<Diagnostic>) -> Option<CmpBlock> {
         let a = match item {
             Item::Assignment(a) => a,
             Item::Block(inner) => {
-                out.push(unknown(&format!("block `{}` in {context}", inner.kind.name), inner.kind.span, &inner.kind.name, []));
+                out.push(unknown(
+                    &format!("block `{}` in {context}", inner.kind.name),
+                    inner.kind.span,
+                    &inner.kind.name,
+                    [],
+                ));
                 continue;
             }
         };
@@ -533,13 +675,32 @@ fn cmp_block(b: &Block, out: &mut Vec<Diagnostic>) -> Option<CmpBlock> {
         }
         let purpose = a.key.name.clone();
         if let Some(first) = entries.get(&purpose) {
-            out.push(duplicate(&format!("entry `{purpose}`"), &context, first.key_span, a.key.span));
+            out.push(duplicate(
+                &format!("entry `{purpose}`"),
+                &context,
+                first.key_span,
+                a.key.span,
+            ));
             continue;
         }
-        let Some(value) = cmp_value(cmp, &purpose, &a.value, out) else { continue };
-        entries.insert(purpose, CmpEntry { value, key_span: a.key.span, value_span: a.value.span });
+        let Some(value) = cmp_value(cmp, &purpose, &a.value, out) else {
+            continue;
+        };
+        entries.insert(
+            purpose,
+            CmpEntry {
+                value,
+                key_span: a.key.span,
+                value_span: a.value.span,
+            },
+        );
     }
-    Some(CmpBlock { name: name.name.clone(), name_span: name.span, options, entries })
+    Some(CmpBlock {
+        name: name.name.clone(),
+        name_span: name.span,
+        options,
+        entries,
+    })
 }
 
 fn cmp_value(cmp: &cmps::Cmp, key: &str, v: &Value, out: &mut Vec<Diagnostic>) -> Option<CmpValue> {
@@ -565,28 +726,55 @@ fn cmp_value(cmp: &cmps::Cmp, key: &str, v: &Value, out: &mut Vec<Diagnostic>) -
             let word = match (&v.kind, v.as_ident()) {
                 (_, Some(w)) => w.to_owned(),
                 (ValueKind::String(s), None) => {
-                    out.push(wrong_kind(key, v, "an identifier", &format!("{} categories are fixed words: write `{key} = {s}` without quotes", cmp.title)));
+                    out.push(wrong_kind(
+                        key,
+                        v,
+                        "an identifier",
+                        &format!(
+                            "{} categories are fixed words: write `{key} = {s}` without quotes",
+                            cmp.title
+                        ),
+                    ));
                     return None;
                 }
                 _ => {
-                    out.push(wrong_kind(key, v, "an identifier", &format!("one of {}", backticked(cmp.vocabulary))));
+                    out.push(wrong_kind(
+                        key,
+                        v,
+                        "an identifier",
+                        &format!("one of {}", backticked(cmp.vocabulary)),
+                    ));
                     return None;
                 }
             };
             if cmp.vocabulary.contains(&word.as_str()) {
                 Some(CmpValue::Name(word))
             } else {
-                out.push(unknown(&format!("{} category `{word}`", cmp.title), v.span, &word, cmp.vocabulary.iter().copied()));
+                out.push(unknown(
+                    &format!("{} category `{word}`", cmp.title),
+                    v.span,
+                    &word,
+                    cmp.vocabulary.iter().copied(),
+                ));
                 None
             }
         }
         (cmps::EntryKind::Integer, ValueKind::Integer(n)) if *n >= 1 => Some(CmpValue::Number(*n)),
         (cmps::EntryKind::Integer, _) => {
             out.push(match &v.kind {
-                ValueKind::Integer(_) => Diagnostic::new(Code::CP0103, format!("TCF custom purpose `{key}` is numbered 0"))
-                    .primary(v.span, "custom purposes are numbered from 1")
-                    .help(format!("use the number your CMP shows for this custom purpose, like `{key} = 1`")),
-                _ => wrong_kind(key, v, "a custom purpose number", "TCF publisher custom purposes are numbered from 1, like `support = 1`"),
+                ValueKind::Integer(_) => {
+                    Diagnostic::new(Code::CP0103, format!("TCF custom purpose `{key}` is numbered 0"))
+                        .primary(v.span, "custom purposes are numbered from 1")
+                        .help(format!(
+                            "use the number your CMP shows for this custom purpose, like `{key} = 1`"
+                        ))
+                }
+                _ => wrong_kind(
+                    key,
+                    v,
+                    "a custom purpose number",
+                    "TCF publisher custom purposes are numbered from 1, like `support = 1`",
+                ),
             });
             None
         }

@@ -30,21 +30,32 @@ fn ambiguous(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
     for (i, p) in purposes.iter().enumerate() {
         for q in &purposes[i + 1..] {
             let shared: LeafSet = p.leaves.intersection(&q.leaves).copied().collect();
-            let Some(&first_leaf) = shared.iter().next() else { continue };
+            let Some(&first_leaf) = shared.iter().next() else {
+                continue;
+            };
             let (Some(in_p), Some(in_q)) = (p.mapping_of(first_leaf), q.mapping_of(first_leaf)) else {
                 continue;
             };
             // The later mapping in (file, offset) order carries the primary label.
-            let ((early, early_ref), (late, late_ref)) = if (in_p.span.file, in_p.span.start) <= (in_q.span.file, in_q.span.start) {
-                ((p, in_p), (q, in_q))
-            } else {
-                ((q, in_q), (p, in_p))
-            };
+            let ((early, early_ref), (late, late_ref)) =
+                if (in_p.span.file, in_p.span.start) <= (in_q.span.file, in_q.span.start) {
+                    ((p, in_p), (q, in_q))
+                } else {
+                    ((q, in_q), (p, in_p))
+                };
             let leaves = names(vendor, &shared);
             let message = if leaves.len() == 1 {
-                format!("{} falls under two purposes, `{}` and `{}`", leaves[0], early.name, late.name)
+                format!(
+                    "{} falls under two purposes, `{}` and `{}`",
+                    leaves[0], early.name, late.name
+                )
             } else {
-                format!("{} fall under two purposes, `{}` and `{}`", list(&leaves), early.name, late.name)
+                format!(
+                    "{} fall under two purposes, `{}` and `{}`",
+                    list(&leaves),
+                    early.name,
+                    late.name
+                )
             };
             let narrow = vendor.largest_nodes(&shared).join(", ");
             out.push(
@@ -61,13 +72,19 @@ fn ambiguous(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
 
 /// CP0202: a mapped leaf whose requirement no purpose maps.
 fn requirements(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
-    let mapped: LeafSet = policy.purposes.values().flat_map(|p| p.leaves.iter().copied()).collect();
+    let mapped: LeafSet = policy
+        .purposes
+        .values()
+        .flat_map(|p| p.leaves.iter().copied())
+        .collect();
     for purpose in policy.purposes.values() {
         for feature in &purpose.features {
             let mut missing: Vec<&str> = Vec::new();
             for &leaf in feature.cover.intersection(&purpose.leaves) {
                 for req in &vendor.leaf_feature(leaf).requires {
-                    let Some(req_index) = vendor.leaf_index(req) else { continue };
+                    let Some(req_index) = vendor.leaf_index(req) else {
+                        continue;
+                    };
                     if !mapped.contains(&req_index) && !missing.contains(&req.as_str()) {
                         missing.push(req);
                     }
@@ -75,9 +92,15 @@ fn requirements(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
             }
             for req in missing {
                 out.push(
-                    Diagnostic::new(Code::CP0202, format!("`{}` requires `{req}`, which no purpose maps", feature.written))
-                        .primary(feature.span, format!("needs `{req}` to run"))
-                        .help(format!("add `{req}` to the `features` of a purpose (usually this one, `{}`), or remove `{}`", purpose.name, feature.written)),
+                    Diagnostic::new(
+                        Code::CP0202,
+                        format!("`{}` requires `{req}`, which no purpose maps", feature.written),
+                    )
+                    .primary(feature.span, format!("needs `{req}` to run"))
+                    .help(format!(
+                        "add `{req}` to the `features` of a purpose (usually this one, `{}`), or remove `{}`",
+                        purpose.name, feature.written
+                    )),
                 );
             }
         }
@@ -91,9 +114,12 @@ fn redundant(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
         for e in &purpose.excepts {
             if e.cover.is_disjoint(&listed) {
                 out.push(
-                    Diagnostic::new(Code::CP0409, format!("`except` entry `{}` removes nothing from `{}`", e.written, purpose.name))
-                        .primary(e.span, "no listed feature falls under this")
-                        .help("remove it, or list the group it was meant to narrow"),
+                    Diagnostic::new(
+                        Code::CP0409,
+                        format!("`except` entry `{}` removes nothing from `{}`", e.written, purpose.name),
+                    )
+                    .primary(e.span, "no listed feature falls under this")
+                    .help("remove it, or list the group it was meant to narrow"),
                 );
             }
         }
@@ -102,10 +128,13 @@ fn redundant(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
             if let Some(first) = seen.iter().find(|s| !s.cover.is_disjoint(&f.cover)) {
                 let both: LeafSet = first.cover.intersection(&f.cover).copied().collect();
                 out.push(
-                    Diagnostic::new(Code::CP0409, format!("{} listed twice in `{}`", list(&names(vendor, &both)), purpose.name))
-                        .primary(f.span, "listed again here")
-                        .secondary(first.span, "already listed here")
-                        .help(format!("remove `{}` or `{}`", f.written, first.written)),
+                    Diagnostic::new(
+                        Code::CP0409,
+                        format!("{} listed twice in `{}`", list(&names(vendor, &both)), purpose.name),
+                    )
+                    .primary(f.span, "listed again here")
+                    .secondary(first.span, "already listed here")
+                    .help(format!("remove `{}` or `{}`", f.written, first.written)),
                 );
             }
             seen.push(f);

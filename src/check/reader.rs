@@ -27,7 +27,12 @@ impl<'a> Reader<'a> {
                 Item::Assignment(a) => {
                     let key = a.key.name.as_str();
                     if !keys.contains(&key) {
-                        out.push(unknown(&format!("key `{key}` in {context}"), a.key.span, key, keys.iter().copied()));
+                        out.push(unknown(
+                            &format!("key `{key}` in {context}"),
+                            a.key.span,
+                            key,
+                            keys.iter().copied(),
+                        ));
                     } else if let Some(first) = assignments.get(key) {
                         out.push(duplicate(&format!("key `{key}`"), &context, first.key.span, a.key.span));
                     } else {
@@ -37,7 +42,12 @@ impl<'a> Reader<'a> {
                 Item::Block(b) => blocks.push(b),
             }
         }
-        Reader { context, head, assignments, blocks }
+        Reader {
+            context,
+            head,
+            assignments,
+            blocks,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Assignment> {
@@ -62,7 +72,10 @@ impl<'a> Reader<'a> {
     pub fn string(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
         let v = self.value(key)?;
         match &v.kind {
-            ValueKind::String(s) => Some(Spanned { value: s.clone(), span: v.span }),
+            ValueKind::String(s) => Some(Spanned {
+                value: s.clone(),
+                span: v.span,
+            }),
             _ => {
                 out.push(wrong_kind(key, v, "a string", "write it in double quotes"));
                 None
@@ -75,7 +88,12 @@ impl<'a> Reader<'a> {
         match &v.kind {
             ValueKind::Duration(d) => Some(*d),
             _ => {
-                out.push(wrong_kind(key, v, "a duration", "write an amount and a unit, like `12 months`"));
+                out.push(wrong_kind(
+                    key,
+                    v,
+                    "a duration",
+                    "write an amount and a unit, like `12 months`",
+                ));
                 None
             }
         }
@@ -88,8 +106,14 @@ impl<'a> Reader<'a> {
 
     pub fn setting<K: Keyword>(&self, key: &str, default: K, out: &mut Vec<Diagnostic>) -> Setting<K> {
         match self.keyword(key, out) {
-            Some(k) => Setting { value: k.value, span: Some(k.span) },
-            None => Setting { value: default, span: None },
+            Some(k) => Setting {
+                value: k.value,
+                span: Some(k.span),
+            },
+            None => Setting {
+                value: default,
+                span: None,
+            },
         }
     }
 
@@ -151,9 +175,12 @@ pub fn backticked(words: &[&str]) -> String {
 }
 
 pub fn wrong_kind(key: &str, v: &Value, expected: &str, hint: &str) -> Diagnostic {
-    Diagnostic::new(Code::CP0103, format!("`{key}` expects {expected}, found {}", v.kind.describe()))
-        .primary(v.span, format!("expected {expected}"))
-        .help(hint.to_owned())
+    Diagnostic::new(
+        Code::CP0103,
+        format!("`{key}` expects {expected}, found {}", v.kind.describe()),
+    )
+    .primary(v.span, format!("expected {expected}"))
+    .help(hint.to_owned())
 }
 
 pub fn unknown<'c>(what: &str, span: Span, word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Diagnostic {

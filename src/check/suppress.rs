@@ -29,7 +29,10 @@ pub fn apply(files: &[(FileId, &SourceFile, &File)], diagnostics: &mut Vec<Diagn
         }
         let Some(primary) = d.primary_span() else { return true };
         match allows.iter_mut().find(|a| {
-            a.code == d.code && a.target.file == primary.file && a.target.start <= primary.start && primary.end <= a.target.end
+            a.code == d.code
+                && a.target.file == primary.file
+                && a.target.start <= primary.start
+                && primary.end <= a.target.end
         }) {
             Some(allow) => {
                 allow.used = true;
@@ -42,7 +45,10 @@ pub fn apply(files: &[(FileId, &SourceFile, &File)], diagnostics: &mut Vec<Diagn
         diagnostics.push(
             Diagnostic::new(Code::CP0410, format!("this allow of `{}` silences nothing", allow.code))
                 .primary(allow.comment, "no such warning in the declaration below")
-                .secondary(Span::new(allow.target.file, allow.target.start, allow.target.start), "declaration starts here")
+                .secondary(
+                    Span::new(allow.target.file, allow.target.start, allow.target.start),
+                    "declaration starts here",
+                )
                 .help("remove the comment: the warning it was written for is gone"),
         );
     }
@@ -56,7 +62,9 @@ fn collect(id: FileId, source: &SourceFile, file: &File, out: &mut Vec<Diagnosti
     let mut allows = Vec::new();
     for (start, end) in comments.iter().copied() {
         let body = text[start + 2..end].trim();
-        let Some(directive) = body.strip_prefix(MARKER) else { continue };
+        let Some(directive) = body.strip_prefix(MARKER) else {
+            continue;
+        };
         let span = Span::new(id, start, end);
         let code = match parse(directive) {
             Ok(code) => code,
@@ -80,19 +88,30 @@ fn collect(id: FileId, source: &SourceFile, file: &File, out: &mut Vec<Diagnosti
         // The declaration is the outermost item starting on the first line after this comment
         // and any comment lines directly below it.
         let mut line = source.line_col(end).line + 1;
-        while comments.iter().any(|&(s, _)| source.line_col(s).line == line && only_space_before(text, s)) {
+        while comments
+            .iter()
+            .any(|&(s, _)| source.line_col(s).line == line && only_space_before(text, s))
+        {
             line += 1;
         }
         let target = items.iter().find(|s| source.line_col(s.start).line == line).copied();
         let Some(target) = target else {
             out.push(
-                Diagnostic::new(Code::CP0410, format!("this allow of `{code}` is not followed by a declaration"))
-                    .primary(span, "nothing below to apply it to")
-                    .help("put the comment on the line directly above the declaration it silences"),
+                Diagnostic::new(
+                    Code::CP0410,
+                    format!("this allow of `{code}` is not followed by a declaration"),
+                )
+                .primary(span, "nothing below to apply it to")
+                .help("put the comment on the line directly above the declaration it silences"),
             );
             continue;
         };
-        allows.push(Allow { code, comment: span, target, used: false });
+        allows.push(Allow {
+            code,
+            comment: span,
+            target,
+            used: false,
+        });
     }
     allows
 }
@@ -119,7 +138,9 @@ fn parse(directive: &str) -> Result<Code, String> {
         .strip_prefix("allow(")
         .and_then(|r| r.trim_end().strip_suffix(')'))
         .ok_or("expected `allow(CODE, reason = \"...\")`")?;
-    let (code, rest) = inner.split_once(',').ok_or("the reason is required: `reason = \"...\"`")?;
+    let (code, rest) = inner
+        .split_once(',')
+        .ok_or("the reason is required: `reason = \"...\"`")?;
     let code = Code::parse(code).ok_or_else(|| format!("`{}` is not a diagnostic code", code.trim()))?;
     let reason = rest
         .trim()
@@ -141,10 +162,15 @@ mod tests {
 
     #[test]
     fn directives_parse_or_say_why_not() {
-        assert_eq!(parse("allow(CP0401, reason = \"chat on every page\")"), Ok(Code::CP0401));
+        assert_eq!(
+            parse("allow(CP0401, reason = \"chat on every page\")"),
+            Ok(Code::CP0401)
+        );
         assert!(parse("allow(CP0401)").unwrap_err().contains("reason is required"));
         assert!(parse("allow(CP0401, reason = \"\")").unwrap_err().contains("non-empty"));
-        assert!(parse("allow(CP9999, reason = \"x\")").unwrap_err().contains("not a diagnostic code"));
+        assert!(parse("allow(CP9999, reason = \"x\")")
+            .unwrap_err()
+            .contains("not a diagnostic code"));
         assert!(parse("deny(CP0401)").is_err());
     }
 }

@@ -40,7 +40,11 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                     data(&message)
                 ));
             }
-            None => out.push_str(&format!("::{kind} title={}::{}\n", property(d.code.as_str()), data(&message))),
+            None => out.push_str(&format!(
+                "::{kind} title={}::{}\n",
+                property(d.code.as_str()),
+                data(&message)
+            )),
         }
     }
     out

@@ -16,11 +16,17 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
     let mut out = String::new();
     for d in diagnostics {
         // rustc's header, `error[CP0201]: message`, drawn where miette puts its severity icon.
-        let mut theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let mut theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
         theme.characters.error = format!("error[{}]:", d.code);
         theme.characters.warning = format!("warning[{}]:", d.code);
         theme.characters.advice = "note:".to_owned();
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false);
         let report = Report::new(d, sources, &mut named);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message));

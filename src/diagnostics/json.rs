@@ -68,7 +68,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                     file: at.map(|a| a.0),
                     line: at.map(|a| a.1),
                     column: at.map(|a| a.2),
-                    span: primary.map(|s| JsonSpan { start: s.start, end: s.end }),
+                    span: primary.map(|s| JsonSpan {
+                        start: s.start,
+                        end: s.end,
+                    }),
                     labels: d
                         .labels
                         .iter()
@@ -83,7 +86,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                                 column,
                                 end_line: end.line,
                                 end_column: end.column,
-                                span: JsonSpan { start: l.span.start, end: l.span.end },
+                                span: JsonSpan {
+                                    start: l.span.start,
+                                    end: l.span.end,
+                                },
                             }
                         })
                         .collect(),

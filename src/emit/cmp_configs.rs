@@ -15,15 +15,24 @@ pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Resu
     match cmp {
         "cookieconsent" => {
             let data = json!({"policy": html(&policy.name), "config": js_json(&cookieconsent(policy, vendor))});
-            files.push(("cookieconsent-config.js".to_owned(), r.render("cookieconsent-config.js", &data)?));
+            files.push((
+                "cookieconsent-config.js".to_owned(),
+                r.render("cookieconsent-config.js", &data)?,
+            ));
         }
         "klaro" => {
             let data = json!({"policy": html(&policy.name), "config": js_json(&klaro(policy, vendor))});
             files.push(("klaro-config.js".to_owned(), r.render("klaro-config.js", &data)?));
         }
         "onetrust" => files.push(("onetrust-cookies.json".to_owned(), pretty(&onetrust(policy, vendor)))),
-        "cookiebot" => files.push(("cookiebot-declaration.json".to_owned(), pretty(&cookiebot(policy, vendor)))),
-        "usercentrics" => files.push(("usercentrics-services.json".to_owned(), pretty(&usercentrics(policy, vendor)))),
+        "cookiebot" => files.push((
+            "cookiebot-declaration.json".to_owned(),
+            pretty(&cookiebot(policy, vendor)),
+        )),
+        "usercentrics" => files.push((
+            "usercentrics-services.json".to_owned(),
+            pretty(&usercentrics(policy, vendor)),
+        )),
         "didomi" => files.push(("didomi-vendor.json".to_owned(), pretty(&didomi(policy, vendor)))),
         _ => {}
     }
@@ -43,7 +52,11 @@ pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Resu
 
 /// The cookie names the messenger sets for this app (the only leaf that stores anything).
 pub fn cookie_names(policy: &Policy, vendor: &Vendor) -> Vec<String> {
-    let app_id = policy.intercom.as_ref().map(|i| i.app_id.value.as_str()).unwrap_or_default();
+    let app_id = policy
+        .intercom
+        .as_ref()
+        .map(|i| i.app_id.value.as_str())
+        .unwrap_or_default();
     vendor
         .leaves
         .iter()
@@ -92,7 +105,9 @@ fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
         "description": "Choose which Intercom features may run. You can change this at any time.",
     })];
     for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
-        let Some(category) = purpose_cmp_value(policy, "cookieconsent", &p.name) else { continue };
+        let Some(category) = purpose_cmp_value(policy, "cookieconsent", &p.name) else {
+            continue;
+        };
         let entry = categories.entry(category.clone()).or_insert_with(|| {
             json!({
                 // Only a legitimate-interest or contract purpose is on until refused.
@@ -102,10 +117,16 @@ fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
             })
         });
         if let Some(services) = entry.get_mut("services").and_then(Value::as_object_mut) {
-            services.insert(format!("intercom-{}", p.name), json!({"label": p.title.as_deref().unwrap_or(&p.name)}));
+            services.insert(
+                format!("intercom-{}", p.name),
+                json!({"label": p.title.as_deref().unwrap_or(&p.name)}),
+            );
         }
         if messenger == Some(p.name.as_str()) {
-            let cookies: Vec<Value> = cookie_names(policy, vendor).into_iter().map(|n| json!({"name": n})).collect();
+            let cookies: Vec<Value> = cookie_names(policy, vendor)
+                .into_iter()
+                .map(|n| json!({"name": n}))
+                .collect();
             entry["autoClear"] = json!({"cookies": cookies, "reloadPage": false});
         }
         sections.push(json!({
@@ -145,12 +166,21 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
     let mut purpose_texts = Map::new();
     let mut services = Vec::new();
     for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
-        let Some(klaro_purpose) = purpose_cmp_value(policy, "klaro", &p.name) else { continue };
+        let Some(klaro_purpose) = purpose_cmp_value(policy, "klaro", &p.name) else {
+            continue;
+        };
         if !purposes.contains(&klaro_purpose) {
             purposes.push(klaro_purpose.clone());
-            purpose_texts.insert(klaro_purpose.clone(), json!({"title": p.title.as_deref().unwrap_or(&p.name)}));
+            purpose_texts.insert(
+                klaro_purpose.clone(),
+                json!({"title": p.title.as_deref().unwrap_or(&p.name)}),
+            );
         }
-        let cookies = if messenger == Some(p.name.as_str()) { cookie_names(policy, vendor) } else { Vec::new() };
+        let cookies = if messenger == Some(p.name.as_str()) {
+            cookie_names(policy, vendor)
+        } else {
+            Vec::new()
+        };
         services.push(json!({
             "name": format!("intercom-{}", p.name),
             "title": format!("Intercom: {}", p.title.as_deref().unwrap_or(&p.name)),
@@ -196,10 +226,16 @@ struct StorageRow {
 }
 
 fn storage_rows(policy: &Policy, vendor: &Vendor) -> Vec<StorageRow> {
-    let app_id = policy.intercom.as_ref().map(|i| i.app_id.value.as_str()).unwrap_or_default();
+    let app_id = policy
+        .intercom
+        .as_ref()
+        .map(|i| i.app_id.value.as_str())
+        .unwrap_or_default();
     let mut rows = Vec::new();
     for index in 0..vendor.leaves.len() {
-        let Some(purpose) = crate::emit::config::purpose_of(policy, index) else { continue };
+        let Some(purpose) = crate::emit::config::purpose_of(policy, index) else {
+            continue;
+        };
         let feature = vendor.leaf_feature(index);
         for c in &feature.cookies {
             rows.push(StorageRow {
@@ -213,7 +249,11 @@ fn storage_rows(policy: &Policy, vendor: &Vendor) -> Vec<StorageRow> {
         for st in &feature.storage {
             rows.push(StorageRow {
                 name: st.name.clone(),
-                kind: if st.kind == "session" { "sessionStorage" } else { "localStorage" },
+                kind: if st.kind == "session" {
+                    "sessionStorage"
+                } else {
+                    "localStorage"
+                },
                 max_age_days: None,
                 description: st.description.clone(),
                 purpose: purpose.to_owned(),
@@ -300,8 +340,14 @@ fn didomi(policy: &Policy, vendor: &Vendor) -> Value {
     let mut purpose_ids = Vec::new();
     let mut leg_int_ids = Vec::new();
     for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
-        let Some(value) = purpose_cmp_value(policy, "didomi", &p.name) else { continue };
-        let list = if p.basis.value == Basis::Consent { &mut purpose_ids } else { &mut leg_int_ids };
+        let Some(value) = purpose_cmp_value(policy, "didomi", &p.name) else {
+            continue;
+        };
+        let list = if p.basis.value == Basis::Consent {
+            &mut purpose_ids
+        } else {
+            &mut leg_int_ids
+        };
         if !list.contains(&value) {
             list.push(value);
         }

@@ -12,16 +12,26 @@ const PAGE_VIEW_DEBOUNCE_MS: u64 = 300;
 /// The purpose gating the messenger, if any.
 pub fn messenger_purpose<'a>(policy: &'a Policy, vendor: &Vendor) -> Option<&'a str> {
     let leaf = vendor.leaf_index("intercom.messenger")?;
-    policy.purposes.values().find(|p| p.leaves.contains(&leaf)).map(|p| p.name.as_str())
+    policy
+        .purposes
+        .values()
+        .find(|p| p.leaves.contains(&leaf))
+        .map(|p| p.name.as_str())
 }
 
 /// The purpose gating `leaf` (by index), if any.
 pub fn purpose_of(policy: &Policy, leaf: usize) -> Option<&str> {
-    policy.purposes.values().find(|p| p.leaves.contains(&leaf)).map(|p| p.name.as_str())
+    policy
+        .purposes
+        .values()
+        .find(|p| p.leaves.contains(&leaf))
+        .map(|p| p.name.as_str())
 }
 
 pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value {
-    let Some(intercom) = &policy.intercom else { return Value::Null };
+    let Some(intercom) = &policy.intercom else {
+        return Value::Null;
+    };
     let app_id = &intercom.app_id.value;
     let region = vendor.regions.get(&intercom.region.value);
 
@@ -39,7 +49,9 @@ pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value 
     // Only mapped leaves and their methods: a leaf or method the loader does not know is off,
     // so leaving them out keeps the script small without granting anything.
     for (index, path) in vendor.leaves.iter().enumerate() {
-        let Some(purpose) = purpose_of(policy, index) else { continue };
+        let Some(purpose) = purpose_of(policy, index) else {
+            continue;
+        };
         let feature = vendor.leaf_feature(index);
         leaves.insert(path.clone(), json!({"purpose": purpose, "requires": feature.requires}));
         for m in &feature.methods {
@@ -108,14 +120,22 @@ fn script_attrs(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value {
     let (Some(cmp), Some(purpose)) = (cmps::find(cmp_name), messenger_purpose(policy, vendor)) else {
         return Value::Object(attrs);
     };
-    let Some((name, pattern)) = cmp.script_attr else { return Value::Object(attrs) };
+    let Some((name, pattern)) = cmp.script_attr else {
+        return Value::Object(attrs);
+    };
     let block = policy.cmps.get(cmp_name);
-    let value = block.and_then(|b| b.entries.get(purpose)).map(|e| e.value.to_string()).unwrap_or_default();
+    let value = block
+        .and_then(|b| b.entries.get(purpose))
+        .map(|e| e.value.to_string())
+        .unwrap_or_default();
     let vendor_id = match block.and_then(|b| b.options.get("vendor")) {
         Some(CmpOptionValue::String(s)) => s.clone(),
         _ => String::new(),
     };
-    let rendered = pattern.replace("{value}", &value).replace("{purpose}", purpose).replace("{vendor}", &vendor_id);
+    let rendered = pattern
+        .replace("{value}", &value)
+        .replace("{purpose}", purpose)
+        .replace("{vendor}", &vendor_id);
     attrs.insert(name.to_owned(), Value::String(rendered));
     Value::Object(attrs)
 }

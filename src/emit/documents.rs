@@ -8,12 +8,23 @@ use crate::catalog::{Catalog, Vendor};
 use crate::check::model::{Policy, Transfer};
 use crate::emit::config::{messenger_purpose, purpose_of};
 
-pub fn render(r: &Renderer, policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Result<Vec<(String, String)>, String> {
+pub fn render(
+    r: &Renderer,
+    policy: &Policy,
+    catalog: &Catalog,
+    vendor: &Vendor,
+) -> Result<Vec<(String, String)>, String> {
     Ok(vec![
-        ("cookies.md".to_owned(), r.render("cookies.md", &cookies(policy, vendor))?),
+        (
+            "cookies.md".to_owned(),
+            r.render("cookies.md", &cookies(policy, vendor))?,
+        ),
         ("csp.txt".to_owned(), r.render("csp.txt", &csp(policy, vendor))?),
         ("policy.json".to_owned(), policy_json(policy, vendor)),
-        ("record.md".to_owned(), r.render("record.md", &record(policy, catalog, vendor))?),
+        (
+            "record.md".to_owned(),
+            r.render("record.md", &record(policy, catalog, vendor))?,
+        ),
     ])
 }
 
@@ -26,10 +37,16 @@ fn basis_of(policy: &Policy, purpose: &str) -> &'static str {
 }
 
 fn cookies(policy: &Policy, vendor: &Vendor) -> Value {
-    let app_id = policy.intercom.as_ref().map(|i| i.app_id.value.as_str()).unwrap_or_default();
+    let app_id = policy
+        .intercom
+        .as_ref()
+        .map(|i| i.app_id.value.as_str())
+        .unwrap_or_default();
     let mut rows = Vec::new();
     for index in 0..vendor.leaves.len() {
-        let Some(purpose) = purpose_of(policy, index) else { continue };
+        let Some(purpose) = purpose_of(policy, index) else {
+            continue;
+        };
         let feature = vendor.leaf_feature(index);
         for c in &feature.cookies {
             rows.push(json!({
@@ -65,7 +82,11 @@ fn cookies(policy: &Policy, vendor: &Vendor) -> Value {
 }
 
 fn csp(policy: &Policy, vendor: &Vendor) -> Value {
-    let region_name = policy.intercom.as_ref().map(|i| i.region.value.as_str()).unwrap_or_default();
+    let region_name = policy
+        .intercom
+        .as_ref()
+        .map(|i| i.region.value.as_str())
+        .unwrap_or_default();
     let mut directives: indexmap::IndexMap<String, Vec<String>> = indexmap::IndexMap::new();
     let regional = vendor.regions.get(region_name).map(|r| &r.csp);
     for (name, sources) in vendor.csp.iter().chain(regional.into_iter().flatten()) {
@@ -77,19 +98,28 @@ fn csp(policy: &Policy, vendor: &Vendor) -> Value {
         }
     }
     directives.sort_keys();
-    let list: Vec<Value> = directives.iter().map(|(name, sources)| json!({"name": name, "sources": sources.join(" ")})).collect();
+    let list: Vec<Value> = directives
+        .iter()
+        .map(|(name, sources)| json!({"name": name, "sources": sources.join(" ")}))
+        .collect();
     json!({"region": region_name, "policy": policy.name, "directives": list})
 }
 
 fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
-    let Some(intercom) = &policy.intercom else { return Value::Null };
+    let Some(intercom) = &policy.intercom else {
+        return Value::Null;
+    };
     let region = vendor.regions.get(&intercom.region.value);
     let purposes: Vec<Value> = policy
         .purposes
         .values()
         .map(|p| {
             let features: Vec<String> = p.leaves.iter().map(|&l| format!("`{}`", vendor.leaves[l])).collect();
-            let mut data: Vec<String> = p.leaves.iter().flat_map(|&l| vendor.leaf_feature(l).data.iter().cloned()).collect();
+            let mut data: Vec<String> = p
+                .leaves
+                .iter()
+                .flat_map(|&l| vendor.leaf_feature(l).data.iter().cloned())
+                .collect();
             data.sort();
             data.dedup();
             json!({
@@ -109,13 +139,20 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         .collect();
     let audience_rules: Vec<Value> = (0..vendor.leaves.len())
         .filter(|&l| vendor.leaf_feature(l).enforcement.needs_workspace())
-        .filter_map(|l| purpose_of(policy, l).map(|p| json!({"feature": vendor.leaves[l], "rule": format!("consent_{p} is true")})))
+        .filter_map(|l| {
+            purpose_of(policy, l).map(|p| json!({"feature": vendor.leaves[l], "rule": format!("consent_{p} is true")}))
+        })
         .collect();
     let jurisdictions: Vec<String> = policy
         .jurisdictions
         .value
         .iter()
-        .map(|j| catalog.jurisdictions.get(j).map_or_else(|| j.clone(), |x| format!("{} (`{j}`)", markdown(&x.title))))
+        .map(|j| {
+            catalog
+                .jurisdictions
+                .get(j)
+                .map_or_else(|| j.clone(), |x| format!("{} (`{j}`)", markdown(&x.title)))
+        })
         .collect();
     let r = &intercom.retention;
     let period = |d: Option<crate::syntax::ast::Duration>| d.map_or("not set".to_owned(), |d| d.to_string());
@@ -183,7 +220,8 @@ pub fn policy_json(policy: &Policy, vendor: &Vendor) -> String {
         .cmps
         .iter()
         .map(|(name, b)| {
-            let entries: serde_json::Map<String, Value> = b.entries.iter().map(|(p, e)| (p.clone(), json!(e.value))).collect();
+            let entries: serde_json::Map<String, Value> =
+                b.entries.iter().map(|(p, e)| (p.clone(), json!(e.value))).collect();
             (name.clone(), json!({"options": b.options, "purposes": entries}))
         })
         .collect();

@@ -76,10 +76,7 @@ mod tests {
         let s = js_string("</script><!--\u{2028}\"'`${x}");
         assert!(!s.contains('<'));
         assert!(!s.contains('\u{2028}'));
-        assert_eq!(
-            s,
-            "\"\\u003c/script\\u003e\\u003c!--\\u2028\\\"'`${x}\""
-        );
+        assert_eq!(s, "\"\\u003c/script\\u003e\\u003c!--\\u2028\\\"'`${x}\"");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Backends: each reads only the checked model and the catalogue, and produces files in memory.
 //! Writing them (atomically) is `crate::build`'s job.
 
-pub mod config;
 mod cmp_configs;
+pub mod config;
 mod documents;
 pub mod escape;
 pub mod loader;
@@ -20,7 +20,11 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 #[derive(Debug, thiserror::Error)]
 pub enum EmitError {
     #[error("policy `{policy}`: no loader for CMP `{cmp}` ({reason})")]
-    Loader { policy: String, cmp: String, reason: String },
+    Loader {
+        policy: String,
+        cmp: String,
+        reason: String,
+    },
     #[error("internal template error: {0}")]
     Template(String),
 }
@@ -43,7 +47,9 @@ pub struct Output {
 pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Output, EmitError> {
     let renderer = render::Renderer::new().map_err(EmitError::Template)?;
     let mut out = Output::default();
-    let Some(vendor) = catalog.vendor("intercom") else { return Ok(out) };
+    let Some(vendor) = catalog.vendor("intercom") else {
+        return Ok(out);
+    };
     for policy in &model.policies {
         if policy.intercom.is_none() {
             continue;
@@ -60,7 +66,11 @@ pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Ou
                 reason: e.to_string(),
             })?;
             let name = format!("intercom-loader.{cmp}.js");
-            out.loaders.push(LoaderSize { path: format!("{dir}/{name}"), raw: js.len(), gzip: gzip_len(js.as_bytes()) });
+            out.loaders.push(LoaderSize {
+                path: format!("{dir}/{name}"),
+                raw: js.len(),
+                gzip: gzip_len(js.as_bytes()),
+            });
             put(&name, js.into_bytes());
             for (file, text) in cmp_configs::render(&renderer, policy, vendor, cmp).map_err(EmitError::Template)? {
                 put(&file, text.into_bytes());
@@ -74,7 +84,11 @@ pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Ou
 }
 
 fn selected_cmps<'a>(policy: &'a Policy, only: &'a [String]) -> impl Iterator<Item = &'a str> {
-    policy.cmps.keys().map(String::as_str).filter(move |c| only.is_empty() || only.iter().any(|o| o == c))
+    policy
+        .cmps
+        .keys()
+        .map(String::as_str)
+        .filter(move |c| only.is_empty() || only.iter().any(|o| o == c))
 }
 
 /// Bytes after gzip at the best level: what a server sends for the loader.

@@ -9,16 +9,46 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("cookies.md", include_str!("../../templates/docs/cookies.md.hbs")),
     ("record.md", include_str!("../../templates/docs/record.md.hbs")),
     ("csp.txt", include_str!("../../templates/docs/csp.txt.hbs")),
-    ("cookieconsent-config.js", include_str!("../../templates/cmp/cookieconsent-config.js.hbs")),
-    ("klaro-config.js", include_str!("../../templates/cmp/klaro-config.js.hbs")),
-    ("cookieconsent-snippet.html", include_str!("../../templates/cmp/cookieconsent-snippet.html.hbs")),
-    ("klaro-snippet.html", include_str!("../../templates/cmp/klaro-snippet.html.hbs")),
-    ("custom-snippet.html", include_str!("../../templates/cmp/custom-snippet.html.hbs")),
-    ("onetrust-snippet.html", include_str!("../../templates/cmp/onetrust-snippet.html.hbs")),
-    ("cookiebot-snippet.html", include_str!("../../templates/cmp/cookiebot-snippet.html.hbs")),
-    ("usercentrics-snippet.html", include_str!("../../templates/cmp/usercentrics-snippet.html.hbs")),
-    ("didomi-snippet.html", include_str!("../../templates/cmp/didomi-snippet.html.hbs")),
-    ("tcf-snippet.html", include_str!("../../templates/cmp/tcf-snippet.html.hbs")),
+    (
+        "cookieconsent-config.js",
+        include_str!("../../templates/cmp/cookieconsent-config.js.hbs"),
+    ),
+    (
+        "klaro-config.js",
+        include_str!("../../templates/cmp/klaro-config.js.hbs"),
+    ),
+    (
+        "cookieconsent-snippet.html",
+        include_str!("../../templates/cmp/cookieconsent-snippet.html.hbs"),
+    ),
+    (
+        "klaro-snippet.html",
+        include_str!("../../templates/cmp/klaro-snippet.html.hbs"),
+    ),
+    (
+        "custom-snippet.html",
+        include_str!("../../templates/cmp/custom-snippet.html.hbs"),
+    ),
+    (
+        "onetrust-snippet.html",
+        include_str!("../../templates/cmp/onetrust-snippet.html.hbs"),
+    ),
+    (
+        "cookiebot-snippet.html",
+        include_str!("../../templates/cmp/cookiebot-snippet.html.hbs"),
+    ),
+    (
+        "usercentrics-snippet.html",
+        include_str!("../../templates/cmp/usercentrics-snippet.html.hbs"),
+    ),
+    (
+        "didomi-snippet.html",
+        include_str!("../../templates/cmp/didomi-snippet.html.hbs"),
+    ),
+    (
+        "tcf-snippet.html",
+        include_str!("../../templates/cmp/tcf-snippet.html.hbs"),
+    ),
 ];
 
 pub struct Renderer {
@@ -33,7 +63,8 @@ impl Renderer {
         hb.register_partial("snippet-intro", include_str!("../../templates/cmp/snippet-intro.hbs"))
             .map_err(|e| format!("template `snippet-intro`: {e}"))?;
         for (name, text) in TEMPLATES {
-            hb.register_template_string(name, *text).map_err(|e| format!("template `{name}`: {e}"))?;
+            hb.register_template_string(name, *text)
+                .map_err(|e| format!("template `{name}`: {e}"))?;
         }
         Ok(Renderer { hb })
     }
@@ -43,6 +74,8 @@ impl Renderer {
     }
 
     pub fn render(&self, name: &str, data: &Value) -> Result<String, String> {
-        self.hb.render(name, data).map_err(|e| format!("template `{name}`: {e}"))
+        self.hb
+            .render(name, data)
+            .map_err(|e| format!("template `{name}`: {e}"))
     }
 }

@@ -147,7 +147,10 @@ pub enum ValueKind {
     Integer(u32),
     Duration(Duration),
     Path(Path),
-    List { items: Vec<Value>, except: Option<Box<Value>> },
+    List {
+        items: Vec<Value>,
+        except: Option<Box<Value>>,
+    },
 }
 
 impl ValueKind {

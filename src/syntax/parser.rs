@@ -39,7 +39,10 @@ struct Builder {
 /// The pairs that carry meaning: punctuation rules exist only for error messages.
 fn significant(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
     pair.into_inner().filter(|p| {
-        !matches!(p.as_rule(), Rule::eq | Rule::comma | Rule::lbrace | Rule::rbrace | Rule::rbracket | Rule::rparen)
+        !matches!(
+            p.as_rule(),
+            Rule::eq | Rule::comma | Rule::lbrace | Rule::rbrace | Rule::rbracket | Rule::rparen
+        )
     })
 }
 
@@ -60,7 +63,10 @@ impl Builder {
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
-        Ident { name: pair.as_str().to_owned(), span: self.span(&pair) }
+        Ident {
+            name: pair.as_str().to_owned(),
+            span: self.span(&pair),
+        }
     }
 
     fn assignment(&self, pair: Pair<Rule>) -> Built<Assignment> {
@@ -68,14 +74,24 @@ impl Builder {
         let mut inner = significant(pair);
         let key = inner.next().ok_or_else(|| internal(self.file))?;
         let value = inner.next().ok_or_else(|| internal(self.file))?;
-        Ok(Assignment { key: self.ident(key), value: self.value(value)?, span })
+        Ok(Assignment {
+            key: self.ident(key),
+            value: self.value(value)?,
+            span,
+        })
     }
 
     fn block(&self, pair: Pair<Rule>) -> Built<Block> {
         let span = self.span(&pair);
         let mut inner = significant(pair);
         let kind = self.ident(inner.next().ok_or_else(|| internal(self.file))?);
-        let mut block = Block { kind, name: None, options: Vec::new(), items: Vec::new(), span };
+        let mut block = Block {
+            kind,
+            name: None,
+            options: Vec::new(),
+            items: Vec::new(),
+            span,
+        };
         for part in inner {
             match part.as_rule() {
                 Rule::block_name => {
@@ -106,7 +122,10 @@ impl Builder {
                 let amount = inner.next().ok_or_else(|| internal(self.file))?;
                 let unit = inner.next().ok_or_else(|| internal(self.file))?;
                 let unit = TimeUnit::parse(unit.as_str()).ok_or_else(|| internal(self.file))?;
-                ValueKind::Duration(Duration { amount: self.integer(&amount)?, unit })
+                ValueKind::Duration(Duration {
+                    amount: self.integer(&amount)?,
+                    unit,
+                })
             }
             Rule::path => {
                 let text = pair.as_str();
@@ -182,12 +201,9 @@ impl Builder {
                         Some(c) => out.push(c),
                         None => {
                             return Err(Box::new(
-                                Diagnostic::new(
-                                    Code::CP0001,
-                                    format!("`\\u{{{hex}}}` is not a Unicode scalar value"),
-                                )
-                                .primary(Span::new(self.file, base + i, end), "invalid escape")
-                                .help("use a code point up to `10FFFF`, outside the surrogates `D800`-`DFFF`"),
+                                Diagnostic::new(Code::CP0001, format!("`\\u{{{hex}}}` is not a Unicode scalar value"))
+                                    .primary(Span::new(self.file, base + i, end), "invalid escape")
+                                    .help("use a code point up to `10FFFF`, outside the surrogates `D800`-`DFFF`"),
                             ))
                         }
                     }

@@ -39,12 +39,9 @@ pub fn check(file: FileId, text: &str) -> Result<(), Box<Diagnostic>> {
                 depth_stack.push(i);
                 if depth_stack.len() > MAX_NESTING {
                     return Err(error(
-                        Diagnostic::new(
-                            Code::CP0001,
-                            format!("nesting deeper than {MAX_NESTING} levels"),
-                        )
-                        .primary(Span::new(file, i, i + 1), "too deep here")
-                        .help("policies nest a few levels at most; look for unclosed brackets"),
+                        Diagnostic::new(Code::CP0001, format!("nesting deeper than {MAX_NESTING} levels"))
+                            .primary(Span::new(file, i, i + 1), "too deep here")
+                            .help("policies nest a few levels at most; look for unclosed brackets"),
                     ));
                 }
             }
@@ -62,7 +59,10 @@ pub fn check(file: FileId, text: &str) -> Result<(), Box<Diagnostic>> {
                         Code::CP0001,
                         format!("invisible character U+{:04X} in the policy", ch as u32),
                     )
-                    .primary(Span::new(file, i, i + ch.len_utf8()), "this character is invisible or reorders text")
+                    .primary(
+                        Span::new(file, i, i + ch.len_utf8()),
+                        "this character is invisible or reorders text",
+                    )
                     .help("remove it: identifiers are `[a-z][a-z0-9_]*` and must read as they run"),
                 ));
             }
@@ -87,7 +87,10 @@ fn skip_string(file: FileId, text: &str, start: usize) -> Result<usize, Box<Diag
     }
     Err(error(
         Diagnostic::new(Code::CP0001, "unterminated string")
-            .primary(Span::new(file, start, start + 1), "this string is not closed on its line")
+            .primary(
+                Span::new(file, start, start + 1),
+                "this string is not closed on its line",
+            )
             .help("close the string with `\"`; write a line break inside a string as `\\n`"),
     ))
 }
@@ -113,7 +116,11 @@ pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-                let end = if end > i && bytes.get(end - 1) == Some(&b'\r') { end - 1 } else { end };
+                let end = if end > i && bytes.get(end - 1) == Some(&b'\r') {
+                    end - 1
+                } else {
+                    end
+                };
                 found.push((i, end));
                 i = end;
             }

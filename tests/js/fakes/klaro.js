@@ -1,0 +1,130 @@
+// A fake of Klaro 0.7, written from its documented API and its source's behaviour
+// (klaro-org/klaro-js, src/lib.js, src/consent-manager.js):
+//  - window.klaro appears when klaro.js runs; klaro.getManager() builds the manager from
+//    window.klaroConfig (it throws without a config);
+//  - the manager loads the stored consents; `confirmed` is true only when the visitor saved a
+//    choice covering every service; until then getConsent(name) returns the service's default
+//    (`default: true` is a default, not consent);
+//  - watchers get update(manager, eventName, data): "consents" on every change in memory
+//    (including a toggle in the modal that is not saved yet), "saveConsents" on save, then
+//    "applyConsents"; resetConsents() forgets the choice;
+//  - klaro.show() opens the modal.
+// Tests drive it through __klaro: load(), save({service: bool}), toggle(), reset(), returning(),
+// breakWith(error) and the counters.
+(function (g) {
+  'use strict';
+  const K = (g.__klaro = {
+    shown: 0,
+    broken: null,
+    events: [],
+    manager: null,
+    config: {
+      storageName: 'klaro',
+      services: [
+        { name: 'intercom-support', purposes: ['livechat'], default: true },
+        { name: 'intercom-guidance', purposes: ['marketing'] },
+        { name: 'intercom-analytics', purposes: ['analytics'], default: true },
+      ],
+    },
+    load() {
+      if (!g.klaroConfig) g.klaroConfig = this.config;
+      g.klaro = api;
+    },
+    returning(consents) {
+      document.cookie = 'klaro=' + encodeURIComponent(JSON.stringify(consents)) + '; path=/; max-age=31536000';
+    },
+    // The visitor saves a choice in the modal.
+    save(consents) {
+      const m = api.getManager();
+      for (const k of Object.keys(consents)) m.updateConsent(k, consents[k]);
+      m.saveAndApplyConsents('save');
+    },
+    // The visitor flips a switch in the open modal without saving.
+    toggle(name, value) {
+      api.getManager().updateConsent(name, value);
+    },
+    reset() {
+      api.getManager().resetConsents();
+    },
+    breakWith(msg) {
+      this.broken = msg || 'klaro exploded';
+    },
+  });
+
+  class ConsentManager {
+    constructor(config) {
+      this.config = config;
+      this.watchers = new Set();
+      this.consents = this.defaultConsents();
+      this.savedConsents = {};
+      this.confirmed = false;
+      this.loadConsents();
+    }
+    defaultConsents() {
+      const c = {};
+      for (const s of this.config.services) c[s.name] = s.default === true;
+      return c;
+    }
+    watch(w) {
+      this.watchers.add(w);
+    }
+    unwatch(w) {
+      this.watchers.delete(w);
+    }
+    notify(name, data) {
+      K.events.push(name);
+      this.watchers.forEach((w) => w.update(this, name, data));
+    }
+    loadConsents() {
+      const m = /(?:^|; )klaro=([^;]*)/.exec(document.cookie);
+      if (!m) return;
+      const stored = JSON.parse(decodeURIComponent(m[1]));
+      let complete = true;
+      for (const s of this.config.services) {
+        if (s.name in stored) this.consents[s.name] = stored[s.name] === true;
+        else complete = false;
+      }
+      this.confirmed = complete;
+      this.savedConsents = Object.assign({}, this.consents);
+      this.notify('consents', this.consents);
+    }
+    getConsent(name) {
+      if (K.broken) throw new Error(K.broken);
+      return this.consents[name] || false;
+    }
+    updateConsent(name, value) {
+      this.consents[name] = value;
+      this.notify('consents', this.consents);
+    }
+    saveAndApplyConsents(type) {
+      document.cookie = 'klaro=' + encodeURIComponent(JSON.stringify(this.consents)) + '; path=/; max-age=31536000';
+      this.confirmed = true;
+      this.savedConsents = Object.assign({}, this.consents);
+      this.notify('saveConsents', { consents: this.consents, type: type || 'script' });
+      this.notify('applyConsents', {});
+    }
+    resetConsents() {
+      this.consents = this.defaultConsents();
+      this.confirmed = false;
+      this.savedConsents = {};
+      document.cookie = 'klaro=; path=/; max-age=0';
+      this.notify('consents', this.consents);
+    }
+  }
+
+  const api = {
+    getManager(config) {
+      config = config || g.klaroConfig;
+      if (!config) throw new TypeError("Cannot read properties of undefined (reading 'storageName')");
+      if (!K.manager) K.manager = new ConsentManager(config);
+      return K.manager;
+    },
+    show() {
+      K.shown++;
+      return false;
+    },
+    version() {
+      return '0.7.22';
+    },
+  };
+})(globalThis);
