@@ -179,6 +179,16 @@ fn js_view(c: &Value) -> Value {
         )
         .collect();
     let limit = &c["update_limit"];
+    let list = |v: &Value| if v.is_array() { v.clone() } else { json!([]) };
+    let mut cmp = c["cmp"].clone();
+    if !cmp.is_object() {
+        cmp = json!({});
+    }
+    for key in ["purposes", "options", "script_attrs"] {
+        if !cmp[key].is_object() {
+            cmp[key] = json!({});
+        }
+    }
     let mut view = json!({
         "k": format!("consentc:{}", c["policy"].as_str().unwrap_or_default()),
         "b": {"app_id": c["app_id"], "api_base": c["api_base"]},
@@ -189,8 +199,8 @@ fn js_view(c: &Value) -> Value {
         "p": purposes,
         "m": messenger,
         "f": methods,
-        "a": c["always_forward"],
-        "h": c["callbacks"],
+        "a": list(&c["always_forward"]),
+        "h": list(&c["callbacks"]),
         "s": kinds,
         "i": needs(&settings["identity_leaf"]),
         "t": needs(&settings["attributes_leaf"]),
@@ -199,7 +209,7 @@ fn js_view(c: &Value) -> Value {
         "c": c["cookie_prefix"],
         "l": c["storage_prefix"],
         "q": selector.join(","),
-        "cmp": c["cmp"],
+        "cmp": cmp,
     });
     // The facade is drawn only for `load = on_interaction`: with `when_granted` there is no
     // request to wait for.

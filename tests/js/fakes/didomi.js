@@ -7,20 +7,26 @@
 //  - Didomi.getCurrentUserStatus() -> {purposes: {<id>: {id, enabled}}, vendors: {<id>: {id,
 //    enabled}}, regulation, user_id, created, updated, consent_string}: a status not collected
 //    yet reads enabled: false; a vendor is enabled only when the vendor itself and every purpose
-//    it is declared with are enabled;
+//    it is declared with (consent and legitimate interest) are enabled;
+//  - Didomi.getUserStatus() -> {purposes: {consent, legitimate_interest, global: {enabled: [],
+//    disabled: []}}, vendors: {consent, legitimate_interest, global: {enabled, disabled}}, ...}:
+//    the vendors' consent / legitimate_interest lists hold the visitor's choice on the vendor
+//    itself, the global lists the computed status;
 //  - Didomi.shouldUserStatusBeCollected() is true while the regulation asks for a choice and none
 //    is stored; regulation "none" asks nothing;
 //  - consent.changed fires on every change; Didomi.preferences.show() opens the preferences.
 // Tests drive it through __didomi: load(), returning({purposes: {...}, vendor: bool}),
 // save({purposes: {...}, vendor: bool}), agreeAll(), disagreeAll(), regulation, vendorPurposes,
-// breakWith(error).
+// vendorLegInt, breakWith(error).
 (function (g) {
   'use strict';
   const DD = (g.__didomi = {
     purposes: ['cookies', 'support-XyZ', 'guidance-XyZ', 'analytics-XyZ'],
     vendor: 'c:intercom-XyZ',
-    // What the Intercom vendor is declared with in the console (see docs/cmps/didomi.md).
-    vendorPurposes: ['support-XyZ'],
+    // What the Intercom vendor is declared with, as in consentc's didomi-vendor.json:
+    // purposeIds (consent) and legIntPurposeIds.
+    vendorPurposes: ['guidance-XyZ', 'analytics-XyZ'],
+    vendorLegInt: ['support-XyZ'],
     regulation: 'gdpr',
     readyDelay: 10,
     broken: null,
@@ -108,7 +114,8 @@
       const s = DD.status;
       const purposes = {};
       for (const id of DD.purposes) purposes[id] = { id, enabled: DD.regulation === 'none' ? true : !!(s && s.purposes[id]) };
-      const vendorOn = DD.regulation === 'none' || (!!s && s.vendor && DD.vendorPurposes.every((id) => purposes[id].enabled));
+      const vendorOn =
+        DD.regulation === 'none' || (!!s && s.vendor && DD.vendorPurposes.concat(DD.vendorLegInt).every((id) => purposes[id].enabled));
       return {
         purposes,
         vendors: { [DD.vendor]: { id: DD.vendor, enabled: vendorOn } },
@@ -117,6 +124,28 @@
         created: '2024-01-01T00:00:00Z',
         updated: '2024-01-01T00:00:00Z',
         consent_string: '',
+      };
+    },
+    getUserStatus() {
+      check();
+      const s = DD.status;
+      const split = (ids, on) => ({ enabled: s ? ids.filter(on) : [], disabled: s ? ids.filter((id) => !on(id)) : [] });
+      const p = (id) => !!(s && s.purposes[id]);
+      const v = () => !!(s && s.vendor);
+      const global = this.getCurrentUserStatus();
+      return {
+        purposes: {
+          consent: split(DD.purposes, p),
+          legitimate_interest: split(DD.vendorLegInt, p),
+          global: split(DD.purposes, (id) => global.purposes[id].enabled),
+          essential: [],
+        },
+        vendors: {
+          consent: split(DD.vendorPurposes.length ? [DD.vendor] : [], v),
+          legitimate_interest: split(DD.vendorLegInt.length ? [DD.vendor] : [], v),
+          global: split([DD.vendor], () => global.vendors[DD.vendor].enabled),
+        },
+        user_id: 'u-1',
       };
     },
     shouldUserStatusBeCollected() {

@@ -1,0 +1,800 @@
+//! The loader built for OneTrust, Cookiebot, Usercentrics (v3 and v2), Didomi and IAB TCF,
+//! executed: each test renders the loader for a CMP, runs it in QuickJS inside the fake browser
+//! (tests/js/fake_browser.js) with the fake Intercom widget and a fake of that CMP written from its
+//! documented API (tests/js/fakes/), and asserts on what the JavaScript did. The harness follows
+//! tests/loader_js.rs; here `step` also runs promise jobs between timers, since Usercentrics v3
+//! answers with promises.
+
+use consentc::emit::loader::render_loader;
+use flate2::{write::GzEncoder, Compression};
+use rquickjs::{CatchResultExt, Context, Ctx, Function, Runtime};
+use serde_json::{json, Value};
+use std::io::Write;
+
+const BROWSER: &str = include_str!("js/fake_browser.js");
+const INTERCOM: &str = include_str!("js/fake_intercom.js");
+const EXAMPLE: &str = include_str!("js/config.example.json");
+const FAKES: [&str; 5] = [
+    include_str!("js/fakes/onetrust.js"),
+    include_str!("js/fakes/cookiebot.js"),
+    include_str!("js/fakes/usercentrics.js"),
+    include_str!("js/fakes/didomi.js"),
+    include_str!("js/fakes/tcf.js"),
+];
+
+/// Each variant: its driver name and the CMP its loader is built for.
+const VARIANTS: [(&str, &str); 6] = [
+    ("onetrust", "onetrust"),
+    ("cookiebot", "cookiebot"),
+    ("usercentrics", "usercentrics"),
+    ("usercentrics-v2", "usercentrics"),
+    ("didomi", "didomi"),
+    ("tcf", "tcf"),
+];
+const CMPS: [&str; 5] = ["onetrust", "cookiebot", "usercentrics", "didomi", "tcf"];
+const URL: &str = "https://app.acme.test/app/home";
+const NONCE: &str = "n0nce-4f2a";
+
+/// One vocabulary for every CMP, as in tests/loader_js.rs: cmp.load() runs the CMP's script,
+/// cmp.returning({purpose: bool}) stores an earlier visit's choice, cmp.choose({purpose: bool}) is
+/// the visitor answering or changing their mind, cmp.prefsShown() counts preference openings,
+/// cmp.breakIt() makes the CMP's API throw, cmp.breakLater() makes a working CMP fail on its
+/// next report.
+const DRIVERS: &str = r#"
+var PURPOSES = ['support', 'guidance', 'analytics'];
+function pick(c, map) { var o = {}; PURPOSES.forEach(function (p) { if (p in c) o[map[p]] = c[p] === true; }); return o; }
+var OT_GROUP = {support: 'C0003', guidance: 'C0004', analytics: 'C0002'};
+var CB_CATEGORY = {support: 'preferences', guidance: 'marketing', analytics: 'statistics'};
+var UC_SERVICE = {support: 'Intercom Messenger', guidance: 'Intercom Product Tours', analytics: 'Intercom Analytics'};
+var DD_PURPOSE = {support: 'support-XyZ', guidance: 'guidance-XyZ', analytics: 'analytics-XyZ'};
+// TCF: custom purpose 1 (support) rests on a legitimate interest, 2 and 3 on consent.
+function tcfChoice(c) { return {consents: {2: c.guidance === true, 3: c.analytics === true}, objections: c.support === false ? [1] : []}; }
+function reread() { __pageshow(true); }
+var UC = {
+  load: function () { __uc.load(); },
+  returning: function (c) { __uc.returning(pick(c, UC_SERVICE)); },
+  choose: function (c) { __uc.accept(pick(c, UC_SERVICE)); },
+  prefsShown: function () { return __uc.prefsShown; },
+  breakIt: function () { __uc.breakWith(); },
+  breakLater: function () { __uc.breakWith(); reread(); },
+};
+var DRIVERS = {
+  onetrust: {
+    load: function () { __ot.load(); },
+    returning: function (c) { __ot.returning(pick(c, OT_GROUP)); },
+    choose: function (c) { __ot.save(pick(c, OT_GROUP)); },
+    prefsShown: function () { return __ot.prefsShown; },
+    breakIt: function () { __ot.breakWith(); },
+    breakLater: function () { __ot.breakWith(); reread(); },
+  },
+  cookiebot: {
+    load: function () { __cb.load(); },
+    returning: function (c) { __cb.returning(pick(c, CB_CATEGORY)); },
+    choose: function (c) { __cb.accept(pick(c, CB_CATEGORY)); },
+    prefsShown: function () { return __cb.renewed; },
+    breakIt: function () { __cb.breakWith(); },
+    breakLater: function () { __cb.breakWith(); reread(); },
+  },
+  usercentrics: UC,
+  'usercentrics-v2': Object.assign({}, UC, {load: function () { __uc.version = 2; __uc.load(); }}),
+  didomi: {
+    load: function () { __didomi.load(); },
+    returning: function (c) { __didomi.returning({purposes: pick(c, DD_PURPOSE), vendor: true}); },
+    choose: function (c) { __didomi.save({purposes: pick(c, DD_PURPOSE), vendor: true}); },
+    prefsShown: function () { return __didomi.prefsShown; },
+    breakIt: function () { __didomi.breakWith(); },
+    breakLater: function () { __didomi.breakWith(); reread(); },
+  },
+  tcf: {
+    load: function () { __tcf.stub(); __tcf.load(); },
+    returning: function (c) { __tcf.returning(tcfChoice(c)); },
+    choose: function (c) { __tcf.accept(tcfChoice(c)); },
+    prefsShown: function () { return __tcfPrefs; },
+    breakIt: function () { __tcf.breakWith(); },
+    // The listener is registered once: a CMP that fails reports success = false to it.
+    breakLater: function () { __tcf.failCalls = true; __tcf.showUi(); },
+  },
+};
+var __tcfPrefs = 0;
+window.addEventListener('consentc:preferences', function () { __tcfPrefs++; });
+var cmp = DRIVERS[VARIANT];
+// Timers and promise jobs interleaved, as in a browser (1 ms slices, 10 ms past 5 s).
+function step(ms) {
+  ms = ms === undefined ? 100 : ms;
+  var slice = ms > 5000 ? 10 : 1;
+  __drain();
+  for (var t = 0; t < ms; t += slice) { __advance(Math.min(slice, ms - t)); __drain(); }
+}
+function widgetRequests() { return __log.requests.filter(function (r) { return r.tag === 'SCRIPT' && r.src === WIDGET; }); }
+function icCookies() { return __cookies().filter(function (c) { return c.name.indexOf('intercom-') === 0; }); }
+function icStorage() { return localStorage.keys().concat(sessionStorage.keys()).filter(function (k) { return k.indexOf('intercom.') === 0; }); }
+function calls(m) { return __intercom.methods(m); }
+function widgetDom() { return document.querySelectorAll('#intercom-frame, #intercom-container, .intercom-lightweight-app').length + document.querySelectorAll('script').filter(function (s) { return s.src === WIDGET; }).length; }
+function facade() { return document.querySelector('button'); }
+"#;
+
+struct Tab {
+    _rt: Runtime,
+    ctx: Context,
+    variant: &'static str,
+    cmp: &'static str,
+}
+
+impl Tab {
+    /// A fresh page at `url` with the fake browser, the fake widget served at the config's
+    /// widget URL, and the CMP fakes (none loaded yet).
+    fn open(url: &str, variant: &'static str, config: &Value) -> Tab {
+        let rt = Runtime::new().expect("runtime");
+        let ctx = Context::full(&rt).expect("context");
+        let cmp = cmp_of(variant);
+        ctx.with(|ctx| {
+            let drain = Function::new(ctx.clone(), |ctx: Ctx| while ctx.execute_pending_job() {}).expect("__drain");
+            ctx.globals().set("__drain", drain).expect("__drain");
+        });
+        let tab = Tab {
+            _rt: rt,
+            ctx,
+            variant,
+            cmp,
+        };
+        tab.js(&format!("globalThis.__PAGE_URL = {};", json!(url)));
+        tab.js(BROWSER);
+        tab.js(INTERCOM);
+        for fake in FAKES {
+            tab.js(fake);
+        }
+        tab.js(&format!(
+            "var VARIANT = {}; var WIDGET = {}; __intercom.serve(function (s) {{ return s === WIDGET; }});",
+            json!(variant),
+            json!(config["widget_src"])
+        ));
+        tab.js(DRIVERS);
+        tab
+    }
+
+    /// Runs statements, then the promise jobs they queued; a thrown exception or an error inside
+    /// a listener or timer fails the test.
+    fn js(&self, code: &str) {
+        self.ctx.with(|ctx| {
+            let r: rquickjs::Result<()> = ctx.eval(code);
+            if let Err(e) = r.catch(&ctx) {
+                panic!("[{}] JavaScript failed: {e}\n--- in:\n{}", self.variant, excerpt(code));
+            }
+            while ctx.execute_pending_job() {}
+            let errors: String = ctx
+                .eval("typeof __log === 'undefined' ? '' : __log.errors.splice(0).join('\\n')")
+                .unwrap_or_default();
+            if !errors.is_empty() {
+                panic!(
+                    "[{}] errors in listeners or timers:\n{errors}\n--- after:\n{}",
+                    self.variant,
+                    excerpt(code)
+                );
+            }
+        })
+    }
+
+    /// Runs the loader rendered for this tab's CMP, as a script with a CSP nonce.
+    fn load(&self, config: &Value) {
+        let loader = render_loader(config, self.cmp).expect("loader renders");
+        self.js(&format!("document.currentScript = __currentScript({});", json!(NONCE)));
+        self.js(&loader);
+        self.js("document.currentScript = null;");
+    }
+}
+
+fn excerpt(code: &str) -> String {
+    let s: String = code.chars().take(600).collect();
+    if s.len() < code.len() {
+        s + " …"
+    } else {
+        s
+    }
+}
+
+fn example() -> Value {
+    serde_json::from_str(EXAMPLE).expect("example config")
+}
+
+fn cmp_block(cmp: &str) -> Value {
+    match cmp {
+        "onetrust" => json!({
+            "name": "onetrust",
+            "purposes": {"support": "C0003", "guidance": "C0004", "analytics": "C0002"},
+            "options": {"always_active": ["C0001"]},
+            "script_attrs": {"class": "optanon-category-C0003"}
+        }),
+        "cookiebot" => json!({
+            "name": "cookiebot",
+            "purposes": {"support": "preferences", "guidance": "marketing", "analytics": "statistics"},
+            "options": {},
+            "script_attrs": {"data-cookieconsent": "preferences"}
+        }),
+        "usercentrics" => json!({
+            "name": "usercentrics",
+            "purposes": {"support": "Intercom Messenger", "guidance": "Intercom Product Tours", "analytics": "Intercom Analytics"},
+            "options": {"event": "ucEvent"},
+            "script_attrs": {"data-usercentrics": "Intercom Messenger"}
+        }),
+        "didomi" => json!({
+            "name": "didomi",
+            "purposes": {"support": "support-XyZ", "guidance": "guidance-XyZ", "analytics": "analytics-XyZ"},
+            "options": {"vendor": "c:intercom-XyZ"},
+            "script_attrs": {"data-vendor": "c:intercom-XyZ"}
+        }),
+        "tcf" => json!({
+            "name": "tcf",
+            "purposes": {"support": 1, "guidance": 2, "analytics": 3},
+            "options": {},
+            "script_attrs": {}
+        }),
+        other => panic!("no CMP block for {other}"),
+    }
+}
+
+fn cmp_of(variant: &str) -> &'static str {
+    VARIANTS
+        .iter()
+        .find(|(v, _)| *v == variant)
+        .map(|(_, c)| *c)
+        .expect("a known variant")
+}
+
+/// The example policy for `variant`'s CMP, with `patch` applied key by key (`purposes` and
+/// `leaves` patches are merged one level deeper).
+fn config(variant: &str, patch: Value) -> Value {
+    let mut c = example();
+    c["cmp"] = cmp_block(cmp_of(variant));
+    if let Value::Object(p) = patch {
+        for (k, v) in p {
+            match (k.as_str(), v) {
+                ("leaves" | "purposes", Value::Object(inner)) => {
+                    for (ik, iv) in inner {
+                        c[k.as_str()][ik.as_str()] = iv;
+                    }
+                }
+                (_, v) => c[k.as_str()] = v,
+            }
+        }
+    }
+    c
+}
+
+/// Loads as soon as granted, on every page: the plainest policy.
+fn eager(variant: &str) -> Value {
+    config(variant, json!({"load": "when_granted", "facade": null, "pages": null}))
+}
+
+const ALL: &str = "{support: true, guidance: true, analytics: true}";
+const SUPPORT_ONLY: &str = "{support: true, guidance: false, analytics: false}";
+const NOTHING: &str = "{support: false, guidance: false, analytics: false}";
+
+/// A page where the CMP loaded, the visitor has not answered, and the page calls Intercom.
+const NOTHING_YET: &str =
+    "eq(__log.requests.filter(function (r) { return r.src === WIDGET; }), [], 'no widget script');
+     eq(icCookies(), [], 'no intercom cookie'); eq(icStorage(), [], 'no intercom storage');
+     eq(__intercom.calls, [], 'the widget received nothing'); eq(Intercom.booted, false);";
+
+#[test]
+fn nothing_happens_before_consent() {
+    for (variant, _) in VARIANTS {
+        for cfg in [eager(variant), config(variant, json!({}))] {
+            let tab = Tab::open(URL, variant, &cfg);
+            tab.js("window.intercomSettings = {app_id: 'abc123xy', email: 'a@b.c', user_hash: 'h'}; cmp.load();");
+            tab.load(&cfg);
+            tab.js(&format!(
+                "Intercom('boot', {{app_id: 'abc123xy', name: 'Ann'}}); Intercom('trackEvent', 'signup');
+                 Intercom('startTour', 7); Intercom('show'); Intercom('update', {{plan: 'pro'}});
+                 step(60000);
+                 {NOTHING_YET}
+                 eq(document.querySelectorAll('iframe').length, 0, 'no frame');"
+            ));
+        }
+    }
+}
+
+#[test]
+fn returning_visitor_gets_one_boot_with_what_is_granted() {
+    for (variant, cmp) in VARIANTS {
+        // The CMP's script runs before the loader, or after it (async tag order).
+        for cmp_first in [true, false] {
+            let cfg = eager(variant);
+            let tab = Tab::open(URL, variant, &cfg);
+            tab.js("cmp.returning({support: true, guidance: false, analytics: true});");
+            if cmp_first {
+                tab.js("cmp.load();");
+            }
+            tab.load(&cfg);
+            if !cmp_first {
+                tab.js("step(300); eq(__log.requests, []); cmp.load();");
+            }
+            tab.js("step(500);");
+            let attrs = cmp_block(cmp)["script_attrs"].clone();
+            tab.js(&format!(
+                "var r = widgetRequests();
+                 eq(r.length, 1, 'one widget script');
+                 eq(r[0].nonce, {NONCE:?}, 'the loader passes its CSP nonce');
+                 eq(r[0].attrs, Object.assign({{src: WIDGET}}, {attrs}), 'CMP category attributes on the widget script');
+                 eq(__intercom.boots.length, 1, 'exactly one boot');
+                 var b = __intercom.boots[0];
+                 eq([b.consent_support, b.consent_guidance, b.consent_analytics], [true, false, true], 'consent attributes');
+                 eq(b.hide_notifications, false, 'analytics is behavioural and granted');
+                 eq(Intercom.booted, true);
+                 Intercom('startTour', 1); Intercom('trackEvent', 'x');
+                 eq(calls('startTour'), [], 'guidance was refused'); eq(calls('trackEvent'), [['trackEvent', 'x']]);"
+            ));
+        }
+    }
+}
+
+#[test]
+fn each_purpose_unlocks_exactly_its_methods() {
+    for (variant, _) in VARIANTS {
+        let cfg = eager(variant);
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js("cmp.load();");
+        tab.load(&cfg);
+        tab.js(&format!("step(500); cmp.choose({SUPPORT_ONLY}); step(500);"));
+        tab.js("eq(__intercom.boots.length, 1, 'the messenger boots with its purpose');
+             eq(__intercom.boots[0].hide_notifications, true, 'no behavioural purpose granted');
+             Intercom('startTour', 7); Intercom('trackEvent', 'clicked'); Intercom('show');
+             eq(calls('startTour'), [], 'tours need guidance'); eq(calls('trackEvent'), [], 'events need analytics');
+             eq(calls('show'), [['show']], 'the messenger runs');");
+        tab.js(
+            "cmp.choose({support: true, guidance: true, analytics: false}); step(500);
+             var u = __intercom.updates[__intercom.updates.length - 1];
+             eq([u.consent_guidance, u.hide_notifications], [true, false], 'consent attributes follow the change');
+             Intercom('startTour', 7); Intercom('trackEvent', 'clicked');
+             eq(calls('startTour'), [['startTour', 7]], 'guidance unlocks tours'); eq(calls('trackEvent'), []);",
+        );
+        tab.js(
+            "cmp.choose({support: true, guidance: false, analytics: true}); step(500);
+             Intercom('startTour', 8); Intercom('trackEvent', 'bought');
+             eq(calls('startTour'), [['startTour', 7]], 'a withdrawn purpose blocks at once');
+             eq(calls('trackEvent'), [['trackEvent', 'bought']], 'analytics unlocks events');
+             eq(__intercom.boots.length, 1, 'no re-boot while the messenger stays');",
+        );
+    }
+}
+
+#[test]
+fn withdrawal_shuts_down_and_removes_the_cookies() {
+    for (variant, _) in VARIANTS {
+        let cfg = eager(variant);
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js(&format!("cmp.returning({ALL}); cmp.load();"));
+        tab.load(&cfg);
+        tab.js("step(500); eq(__intercom.boots.length, 1);
+             assert(icCookies().length === 3, 'the widget set its cookies'); assert(widgetDom() >= 4);");
+        tab.js(&format!(
+            "cmp.choose({NOTHING}); step(500);
+             eq(__intercom.shutdowns, 1, 'shutdown');
+             eq(icCookies(), [], 'every intercom cookie removed');
+             eq(icStorage(), [], 'intercom.* storage removed');
+             eq(widgetDom(), 0, 'widget script, frame and containers removed');
+             eq(Intercom.booted, false);
+             Intercom('show'); eq(calls('show'), [], 'nothing forwarded after withdrawal');
+             cmp.choose({SUPPORT_ONLY}); step(500);
+             eq(__intercom.boots.length, 2, 'a new grant boots from scratch'); eq(widgetRequests().length, 2);"
+        ));
+    }
+}
+
+#[test]
+fn fails_closed_when_the_cmp_is_absent_or_throws() {
+    for (variant, _) in VARIANTS {
+        let cfg = eager(variant);
+        // Absent: nothing ever answers.
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.load(&cfg);
+        tab.js("step(120000); __pageshow(true); step(500); eq(__log.requests, []); eq(__intercom.calls, []); eq(icCookies(), []);");
+        // Throws from the first read.
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js(&format!(
+            "cmp.returning({ALL}); cmp.breakIt(); try {{ cmp.load(); }} catch (e) {{}}"
+        ));
+        tab.load(&cfg);
+        tab.js("step(30000); reread(); step(500);
+             eq(__log.requests, [], 'a throwing CMP grants nothing'); eq(__intercom.calls, []);");
+        // Works, then fails: the loader closes.
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js(&format!("cmp.returning({ALL}); cmp.load();"));
+        tab.load(&cfg);
+        tab.js("step(500); eq(__intercom.boots.length, 1);
+             cmp.breakLater(); step(500);
+             eq(__intercom.shutdowns, 1, 'a CMP that starts failing closes everything'); eq(icCookies(), []);");
+    }
+}
+
+#[test]
+fn a_late_cmp_is_still_obeyed() {
+    for (variant, _) in VARIANTS {
+        for delay in [3000, 20000] {
+            let cfg = eager(variant);
+            let tab = Tab::open(URL, variant, &cfg);
+            tab.js(&format!("cmp.returning({ALL});"));
+            // The standard TCF snippet defines the __tcfapi stub inline, before anything else.
+            tab.js("if (VARIANT === 'tcf') __tcf.stub();");
+            tab.load(&cfg);
+            tab.js(&format!(
+                "step({delay}); eq(__log.requests, [], 'nothing before the CMP answers');
+                 cmp.load(); step(500);
+                 eq(widgetRequests().length, 1, 'the late answer is obeyed'); eq(__intercom.boots.length, 1);"
+            ));
+        }
+        // A late answer from a visitor on a page where the CMP was there all along.
+        let cfg = eager(variant);
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js("cmp.load();");
+        tab.load(&cfg);
+        tab.js(&format!(
+            "step(60000); eq(__log.requests, []); cmp.choose({SUPPORT_ONLY}); step(500); eq(__intercom.boots.length, 1);"
+        ));
+    }
+}
+
+#[test]
+fn tcf_without_the_stub_is_picked_up_when_the_page_is_shown_again() {
+    // The standard TCF snippet defines the __tcfapi stub inline; a CMP without it that arrives
+    // after the polling window is attached on the next load, pageshow or visibility event.
+    let cfg = eager("tcf");
+    let tab = Tab::open(URL, "tcf", &cfg);
+    tab.js(&format!("cmp.returning({ALL});"));
+    tab.load(&cfg);
+    tab.js("step(20000); __tcf.load(); step(500); eq(widgetRequests().length, 0);
+         __pageshow(true); step(500); eq(__intercom.boots.length, 1);");
+    // With the stub, a late CMP is obeyed whenever it comes.
+    let tab = Tab::open(URL, "tcf", &cfg);
+    tab.js(&format!("cmp.returning({ALL}); __tcf.stub();"));
+    tab.load(&cfg);
+    tab.js("step(60000); eq(__log.requests, []); __tcf.load(); step(500); eq(__intercom.boots.length, 1);");
+}
+
+#[test]
+fn gpc_strict_denies_whatever_the_cmp_says_and_honor_needs_an_explicit_grant() {
+    for (variant, _) in VARIANTS {
+        for (gpc, boots) in [("strict", 0), ("honor", 1)] {
+            let patch = json!({"load": "when_granted", "facade": null, "pages": null,
+                "purposes": {"support": {"basis": "legitimate_interest", "gpc": gpc, "behavioural": false}}});
+            let cfg = config(variant, patch);
+            let tab = Tab::open(URL, variant, &cfg);
+            tab.js("navigator.globalPrivacyControl = true; cmp.load();");
+            tab.load(&cfg);
+            tab.js(&format!("step(500); cmp.choose({ALL}); step(500);"));
+            // TCF: a legitimate-interest custom purpose carries no consent, so nothing in TCF is
+            // an explicit grant of it: honor denies it there too.
+            let boots = if variant == "tcf" { 0 } else { boots };
+            tab.js(&format!(
+                "eq(__intercom.boots.length, {boots}, 'gpc {gpc}'); if ({boots} === 0) eq(__log.requests, []);"
+            ));
+        }
+        // Strict on a consent purpose: granted in the CMP, still blocked.
+        let patch = json!({"load": "when_granted", "facade": null, "pages": null,
+            "purposes": {"guidance": {"basis": "consent", "gpc": "strict", "behavioural": true}}});
+        let cfg = config(variant, patch);
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js(&format!(
+            "navigator.globalPrivacyControl = true; cmp.returning({ALL}); cmp.load();"
+        ));
+        tab.load(&cfg);
+        tab.js(
+            "step(500); Intercom('startTour', 1); eq(calls('startTour'), [], 'strict');
+             eq(__intercom.boots[0].consent_guidance, false);",
+        );
+    }
+}
+
+#[test]
+fn the_facade_opens_the_cmp_preferences_when_refused() {
+    for (variant, _) in VARIANTS {
+        let cfg = config(variant, json!({}));
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js(&format!("cmp.returning({NOTHING}); cmp.load();"));
+        tab.load(&cfg);
+        tab.js(&format!(
+            "step(500); assert(facade(), 'a facade'); facade().click(); step(500);
+             eq(cmp.prefsShown(), 1, 'the CMP preferences'); eq(__log.requests, []);
+             cmp.choose({SUPPORT_ONLY}); step(500);
+             eq(widgetRequests().length, 1, 'a grant there loads'); eq(calls('show'), [['show']], 'and opens');"
+        ));
+    }
+}
+
+#[test]
+fn the_page_and_back_forward_cache_re_read_the_cmp() {
+    // The CMP's state changed while the page sat in the back/forward cache, with no event. (TCF
+    // reports only through its listener: there is nothing to re-read.)
+    for (variant, change) in [
+        (
+            "onetrust",
+            "__ot.choice = {C0001: true}; window.OnetrustActiveGroups = ',C0001,';",
+        ),
+        (
+            "cookiebot",
+            "__cb.state = {preferences: false, statistics: false, marketing: false, method: 'explicit'};",
+        ),
+        ("usercentrics", "__uc.decision = {consents: {}, type: 'explicit'};"),
+        ("usercentrics-v2", "__uc.decision = {consents: {}, type: 'explicit'};"),
+        ("didomi", "__didomi.status.purposes['support-XyZ'] = false;"),
+    ] {
+        let cfg = eager(variant);
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js(&format!("cmp.returning({ALL}); cmp.load();"));
+        tab.load(&cfg);
+        tab.js("step(500); eq(__intercom.boots.length, 1);");
+        tab.js(change);
+        tab.js("__pageshow(true); step(500); eq(__intercom.shutdowns, 1); eq(icCookies(), []);");
+    }
+}
+
+// ------------------------------------------------------------------------------- OneTrust
+
+#[test]
+fn onetrust_defaults_before_interaction_are_not_consent() {
+    let cfg = eager("onetrust");
+    let tab = Tab::open(URL, "onetrust", &cfg);
+    // An opt-out style template: every group on by default, banner not yet answered.
+    tab.js("__ot.defaults = ['C0002', 'C0003', 'C0004']; cmp.load();");
+    tab.load(&cfg);
+    tab.js(&format!(
+        "step(5000); eq(OnetrustActiveGroups, ',C0001,C0002,C0003,C0004,', 'the groups read active');
+         eq(OneTrust.IsAlertBoxClosed(), false);
+         {NOTHING_YET}
+         __ot.allowAll(); step(500); eq(__intercom.boots.length, 1, 'the interaction counts');"
+    ));
+}
+
+#[test]
+fn onetrust_chains_the_pages_optanon_wrapper() {
+    let cfg = eager("onetrust");
+    let tab = Tab::open(URL, "onetrust", &cfg);
+    tab.js("var pageWrapper = 0; window.OptanonWrapper = function () { pageWrapper++; };");
+    tab.load(&cfg);
+    tab.js(&format!(
+        "eq(typeof OptanonWrapper, 'function'); cmp.load(); step(500);
+         eq(pageWrapper, 1, 'the page wrapper still runs on load');
+         cmp.choose({SUPPORT_ONLY}); step(500);
+         eq(pageWrapper, 2, 'and on every change'); eq(__intercom.boots.length, 1);
+         // A page replacing the wrapper later does not cut the loader off: the event remains.
+         window.OptanonWrapper = function () {{ pageWrapper += 10; }};
+         cmp.choose({NOTHING}); step(500); eq(pageWrapper, 12); eq(__intercom.shutdowns, 1);"
+    ));
+}
+
+#[test]
+fn onetrust_always_active_implied_and_no_banner_give_no_affirmative_signal() {
+    // A consent purpose mapped to an always-active group (the checker refuses this, CP0301): the
+    // group is always on, which is never the visitor's grant.
+    let mut cfg = eager("onetrust");
+    cfg["cmp"]["purposes"]["guidance"] = json!("C0001");
+    let tab = Tab::open(URL, "onetrust", &cfg);
+    tab.js(&format!("cmp.returning({SUPPORT_ONLY}); cmp.load();"));
+    tab.load(&cfg);
+    tab.js("step(500); eq(__intercom.boots.length, 1); Intercom('startTour', 1); eq(calls('startTour'), [], 'always active is not consent');");
+    // A legitimate-interest purpose on an always-active group runs once the visitor answered,
+    // even after "reject all" (nothing to object to).
+    let mut cfg = eager("onetrust");
+    cfg["cmp"]["purposes"]["support"] = json!("C0001");
+    let tab = Tab::open(URL, "onetrust", &cfg);
+    tab.js("cmp.load();");
+    tab.load(&cfg);
+    tab.js("step(500); eq(__log.requests, [], 'not before an answer');
+         __ot.rejectAll(); step(500); eq(__intercom.boots.length, 1);");
+    // The "implied consent" model: active groups after the banner closed are no grant.
+    let cfg = eager("onetrust");
+    let tab = Tab::open(URL, "onetrust", &cfg);
+    tab.js(&format!(
+        "__ot.model = 'implied consent'; cmp.returning({ALL}); cmp.load();"
+    ));
+    tab.load(&cfg);
+    tab.js("step(500); eq(__intercom.boots.length, 1, 'legitimate interest runs');
+         eq(__intercom.boots[0].consent_guidance, false, 'implied is not consent');
+         Intercom('startTour', 1); eq(calls('startTour'), []);");
+    // A region where the geolocation rule shows no banner: answered, no signal either way.
+    let cfg = eager("onetrust");
+    let tab = Tab::open(URL, "onetrust", &cfg);
+    tab.js("__ot.showBanner = false; __ot.defaults = ['C0003', 'C0004']; cmp.load();");
+    tab.load(&cfg);
+    tab.js(
+        "step(500); eq(__intercom.boots.length, 1, 'legitimate interest runs without a banner');
+         Intercom('startTour', 1); eq(calls('startTour'), [], 'a default-on group is not consent');",
+    );
+}
+
+// ------------------------------------------------------------------------------- Cookiebot
+
+#[test]
+fn cookiebot_implied_consent_is_not_an_affirmative_grant() {
+    let cfg = eager("cookiebot");
+    let tab = Tab::open(URL, "cookiebot", &cfg);
+    tab.js("__cb.implied(); cmp.load();");
+    tab.load(&cfg);
+    tab.js(
+        "step(500); eq([Cookiebot.hasResponse, Cookiebot.consent.marketing, Cookiebot.consent.method], [true, true, 'implied']);
+         eq(__intercom.boots.length, 1, 'legitimate interest runs');
+         var b = __intercom.boots[0]; eq([b.consent_support, b.consent_guidance, b.consent_analytics], [true, false, false]);
+         Intercom('startTour', 1); Intercom('trackEvent', 'x'); eq(calls('startTour').concat(calls('trackEvent')), []);
+         __cb.acceptAll(); step(500);
+         Intercom('startTour', 2); eq(calls('startTour'), [['startTour', 2]], 'an explicit choice grants');",
+    );
+    // An implied refusal is still a refusal.
+    let tab = Tab::open(URL, "cookiebot", &cfg);
+    tab.js("__cb.returning({preferences: false}, 'implied'); cmp.load();");
+    tab.load(&cfg);
+    tab.js("step(500); eq(__log.requests, []);");
+}
+
+// ------------------------------------------------------------------------------- Usercentrics
+
+#[test]
+fn usercentrics_implicit_consent_outside_the_eu_is_not_an_affirmative_grant() {
+    for variant in ["usercentrics", "usercentrics-v2"] {
+        let cfg = eager(variant);
+        let tab = Tab::open(URL, variant, &cfg);
+        tab.js("__uc.outsideEu(); cmp.load();");
+        tab.load(&cfg);
+        tab.js(
+            "step(500); eq(__intercom.boots.length, 1, 'answered: legitimate interest runs');
+             Intercom('startTour', 1); eq(calls('startTour'), [], 'an implicit given is no grant');
+             __uc.acceptAll(); step(500);
+             Intercom('startTour', 2); eq(calls('startTour'), [['startTour', 2]], 'an explicit choice grants');",
+        );
+    }
+}
+
+#[test]
+fn usercentrics_a_service_name_it_does_not_know_grants_nothing() {
+    for variant in ["usercentrics", "usercentrics-v2"] {
+        let mut cfg = eager(variant);
+        cfg["cmp"]["purposes"]["support"] = json!("Intercom Chat");
+        for setup in [format!("cmp.returning({ALL});"), "__uc.outsideEu();".to_string()] {
+            let tab = Tab::open(URL, variant, &cfg);
+            tab.js(&format!("{setup} cmp.load();"));
+            tab.load(&cfg);
+            tab.js("step(500); eq(__log.requests, [], 'a misnamed service is no grant');");
+        }
+    }
+}
+
+#[test]
+fn usercentrics_v2_listens_to_the_configured_event() {
+    let mut cfg = eager("usercentrics-v2");
+    cfg["cmp"]["options"]["event"] = json!("acmeConsent");
+    let tab = Tab::open(URL, "usercentrics-v2", &cfg);
+    tab.js("__uc.events = ['acmeConsent']; cmp.load();");
+    tab.load(&cfg);
+    tab.js(&format!(
+        "step(500); eq(__log.requests, []);
+         cmp.choose({SUPPORT_ONLY}); step(500);
+         eq(__uc.fired.slice(-1), ['acmeConsent']); eq(__intercom.boots.length, 1);"
+    ));
+}
+
+// ------------------------------------------------------------------------------- Didomi
+
+#[test]
+fn didomi_needs_the_vendor_too() {
+    let cfg = eager("didomi");
+    let tab = Tab::open(URL, "didomi", &cfg);
+    tab.js("cmp.load();");
+    tab.load(&cfg);
+    tab.js(&format!(
+        "step(500); __didomi.save({{purposes: {{'support-XyZ': true, 'guidance-XyZ': true}}, vendor: false}}); step(500);
+         eq(__log.requests, [], 'purposes without the vendor grant nothing');
+         cmp.choose({ALL}); step(500); eq(__intercom.boots.length, 1);"
+    ));
+    // The vendor is declared with all three purposes (as consentc's didomi-vendor.json does), so
+    // Didomi's status for it reads enabled only when all three are: the visitor's own choice on
+    // the vendor keeps the purposes granular.
+    let tab = Tab::open(URL, "didomi", &cfg);
+    tab.js("cmp.load();");
+    tab.load(&cfg);
+    tab.js(
+        "step(500); cmp.choose({support: true, guidance: true, analytics: false}); step(500);
+         eq(Didomi.getCurrentUserStatus().vendors['c:intercom-XyZ'].enabled, false, 'Didomi folds the purposes in');
+         eq(__intercom.boots.length, 1, 'the messenger runs');
+         Intercom('startTour', 1); Intercom('trackEvent', 'x');
+         eq(calls('startTour'), [['startTour', 1]]); eq(calls('trackEvent'), [], 'analytics stays refused');",
+    );
+}
+
+#[test]
+fn didomi_keeps_the_pages_ready_queue_and_handles_no_regulation() {
+    let cfg = eager("didomi");
+    let tab = Tab::open(URL, "didomi", &cfg);
+    tab.js("var pageReady = 0; window.didomiOnReady = [function () { pageReady++; }];");
+    tab.load(&cfg);
+    tab.js(&format!(
+        "eq(didomiOnReady.length, 2, 'the loader queues behind the page'); eq(didomiEventListeners.length, 1);
+         cmp.returning({SUPPORT_ONLY}); cmp.load(); step(500);
+         eq(pageReady, 1); eq(__intercom.boots.length, 1);"
+    ));
+    // Regulation "none": Didomi asks nothing; answered, with no affirmative signal.
+    let tab = Tab::open(URL, "didomi", &cfg);
+    tab.js("__didomi.regulation = 'none'; cmp.load();");
+    tab.load(&cfg);
+    tab.js(
+        "step(500); eq(Didomi.getCurrentUserStatus().purposes['guidance-XyZ'].enabled, true);
+         eq(__intercom.boots.length, 1, 'legitimate interest runs');
+         Intercom('startTour', 1); eq(calls('startTour'), [], 'consent needs a choice');",
+    );
+    // Didomi ready before the loader: the queue is an object whose push runs at once.
+    let tab = Tab::open(URL, "didomi", &cfg);
+    tab.js(&format!("cmp.returning({SUPPORT_ONLY}); cmp.load(); step(500);"));
+    tab.load(&cfg);
+    tab.js("step(500); eq(__intercom.boots.length, 1);");
+}
+
+// ------------------------------------------------------------------------------- TCF
+
+#[test]
+fn tcf_gdpr_not_applying_runs_legitimate_interest_only() {
+    let cfg = eager("tcf");
+    let tab = Tab::open(URL, "tcf", &cfg);
+    tab.js("__tcf.gdprApplies = false; cmp.load();");
+    tab.load(&cfg);
+    tab.js(
+        "step(500); eq(__intercom.boots.length, 1, 'legitimate interest and contract purposes run');
+         var b = __intercom.boots[0]; eq([b.consent_support, b.consent_guidance, b.consent_analytics], [true, false, false]);
+         Intercom('startTour', 1); Intercom('trackEvent', 'x');
+         eq(calls('startTour').concat(calls('trackEvent')), [], 'consent purposes still need a grant');",
+    );
+}
+
+#[test]
+fn tcf_objection_reopened_ui_and_failures() {
+    let cfg = eager("tcf");
+    // An objection to the legitimate-interest purpose is a refusal.
+    let tab = Tab::open(URL, "tcf", &cfg);
+    tab.js("cmp.load();");
+    tab.load(&cfg);
+    tab.js(&format!(
+        "step(500); eq(__log.requests, [], 'cmpuishown is no answer');
+         __tcf.accept({{consents: {{2: true, 3: true}}, objections: [1]}}); step(500);
+         eq(__log.requests, [], 'objected');
+         cmp.choose({ALL}); step(500); eq(__intercom.boots.length, 1);"
+    ));
+    // The visitor reopens the CMP: the last answer holds until they act.
+    tab.js(&format!(
+        "__tcf.showUi(); step(500); eq(__intercom.shutdowns, 0, 'reopening is not a withdrawal');
+         Intercom('startTour', 1); eq(calls('startTour'), [['startTour', 1]]);
+         cmp.choose({NOTHING}); step(500); eq(__intercom.shutdowns, 1); eq(icCookies(), []);"
+    ));
+    // A CMP that answers success = false grants nothing.
+    let tab = Tab::open(URL, "tcf", &cfg);
+    tab.js(&format!("cmp.returning({ALL}); __tcf.failCalls = true; cmp.load();"));
+    tab.load(&cfg);
+    tab.js("step(5000); eq(__log.requests, []);");
+}
+
+// ------------------------------------------------------------------------------- size
+
+fn gzip_len(text: &str) -> usize {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(text.as_bytes()).expect("gzip");
+    enc.finish().expect("gzip").len()
+}
+
+/// The whole loader's budget (< 2048 bytes gzipped without the facade) is asserted for every CMP
+/// in tests/loader_js.rs; here each adapter's share is kept small: what it adds over the
+/// `custom` adapter, the smallest one.
+#[test]
+fn adapter_sizes() {
+    let mut custom = eager("tcf");
+    custom["cmp"] = json!({"name": "custom", "purposes": {}, "options": {}, "script_attrs": {}});
+    let base = gzip_len(&render_loader(&custom, "custom").expect("renders"));
+    println!("loader sizes (bytes): cmp, raw, gzip without facade, gzip over custom; gzip with facade");
+    println!(
+        "{:>14} {:>6} {base:>6}",
+        "custom",
+        render_loader(&custom, "custom").map(|s| s.len()).unwrap_or(0)
+    );
+    for cmp in CMPS {
+        let with = render_loader(&config(cmp, json!({})), cmp).expect("renders");
+        let without = render_loader(&eager(cmp), cmp).expect("renders");
+        let (gw, gwo) = (gzip_len(&with), gzip_len(&without));
+        let extra = gwo.saturating_sub(base);
+        println!("{cmp:>14} {:>6} {gwo:>6} {extra:>6}   {gw:>6}", without.len());
+        assert!(extra < 420, "[{cmp}] the adapter adds {extra} bytes gzipped");
+    }
+}
