@@ -154,6 +154,16 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
                 .map_or_else(|| j.clone(), |x| format!("{} (`{j}`)", markdown(&x.title)))
         })
         .collect();
+    let cmp_names: Vec<Value> = policy
+        .cmps
+        .iter()
+        .flat_map(|(cmp, block)| {
+            let title = crate::catalog::cmps::find(cmp).map_or(cmp.as_str(), |c| c.title);
+            block.entries.iter().map(move |(purpose, entry)| {
+                json!({"cmp": markdown(title), "purpose": purpose, "value": markdown(&entry.value.to_string())})
+            })
+        })
+        .collect();
     let r = &intercom.retention;
     let period = |d: Option<crate::syntax::ast::Duration>| d.map_or("not set".to_owned(), |d| d.to_string());
     json!({
@@ -177,6 +187,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         "off": off.join(", "),
         "retention": {"conversations": period(r.conversations), "users": period(r.users), "visitors": period(r.visitors)},
         "audience_rules": audience_rules,
+        "cmp_names": cmp_names,
         "audience_rules_state": intercom.audience_rules.value.as_str(),
         "erasure": markdown(&vendor.erasure),
     })
