@@ -11,6 +11,7 @@ pub mod check;
 pub mod compile;
 pub mod diagnostics;
 pub mod emit;
+pub mod fmt;
 pub mod source;
 pub mod syntax;
 

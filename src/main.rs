@@ -28,6 +28,14 @@ enum Command {
     Check(CheckArgs),
     /// Check, then write every output: loaders, CMP configurations, documents.
     Build(BuildArgs),
+    /// Rewrite policy files in the canonical layout, keeping every comment.
+    Fmt {
+        /// Files or directories (default: `policies/`).
+        paths: Vec<PathBuf>,
+        /// Write nothing; list the files that would change and exit 1 if any would.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the long explanation of a diagnostic code.
     Explain {
         /// A code like `CP0201`.
@@ -112,6 +120,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build(args),
+        Command::Fmt { paths, check } => fmt(paths, check),
         Command::Explain { code } => explain(&code),
         Command::Features { vendor } => features(vendor.as_deref()),
         Command::Init { path } => init(&path),
@@ -236,6 +245,43 @@ fn report(checked: &mut Checked, args: &ReportArgs, allow: &[Code]) -> ExitCode 
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `consentc fmt`: rewrite each changed file atomically, or with `--check` only list them (exit 1
+/// if any). A file that does not parse gets its CP0001, is left alone, and the run goes on.
+fn fmt(paths: Vec<PathBuf>, check: bool) -> Result<ExitCode, Usage> {
+    let files = consentc::compile::collect(&default_paths(paths)).map_err(|e| Usage(e.to_string()))?;
+    let (mut changed, mut broken) = (0, 0);
+    for path in &files {
+        let shown = path.display();
+        let bytes = std::fs::read(path).map_err(|e| Usage(format!("cannot read `{shown}`: {e}")))?;
+        let formatted = std::str::from_utf8(&bytes).ok().map(consentc::fmt::format_source);
+        let Some(Ok(text)) = formatted else {
+            // Through `check_sources`, for the very CP0001 `consentc check` reports (bad UTF-8 too).
+            let name = shown.to_string().trim_start_matches("./").to_owned();
+            let mut checked = consentc::check_sources(vec![(name, bytes)]);
+            checked.diagnostics.retain(|d| d.code == Code::CP0001);
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let report = diagnostics::human::render(&checked.diagnostics, &checked.sources, color);
+            eprint!("{report}");
+            broken += 1;
+            continue;
+        };
+        if text.as_bytes() == bytes.as_slice() {
+            continue;
+        }
+        changed += 1;
+        if check {
+            println!("{shown}");
+        } else {
+            let written = consentc::fmt::write_atomic(path, &text);
+            written.map_err(|e| Usage(format!("cannot write `{shown}`: {e}")))?;
+        }
+    }
+    let verb = if check { "would be reformatted" } else { "reformatted" };
+    eprintln!("{changed} of {} files {verb}, {broken} with syntax errors", files.len());
+    let failed = broken > 0 || (check && changed > 0);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn explain(code: &str) -> Result<ExitCode, Usage> {
