@@ -79,7 +79,9 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &[],
         options: &[],
         non_refusable_option: None,
-        script_attr: Some(("data-name", "intercom-{purpose}")),
+        // Klaro re-inserts any script carrying `data-name`, which would load the widget twice;
+        // the loader injects the widget only once granted, so Klaro needs no attribute.
+        script_attr: None,
     },
     Cmp {
         name: "cookieconsent",

@@ -208,7 +208,9 @@ fn js_view(c: &Value) -> Value {
         "u": [limit["count"], limit["window_ms"], limit["debounce_ms"]],
         "c": c["cookie_prefix"],
         "l": c["storage_prefix"],
-        "q": selector.join(","),
+        // Every script element too: the loader removes those whose src is the widget's (a CMP may
+        // have re-inserted a copy of the one the loader injected).
+        "q": selector.into_iter().chain(["script".to_owned()]).collect::<Vec<_>>().join(","),
         "cmp": cmp,
     });
     // The facade is drawn only for `load = on_interaction`: with `when_granted` there is no

@@ -416,12 +416,13 @@
     },
   });
   function requested(el) {
+    const type = el.tagName === 'SCRIPT' ? (el.type || '').toLowerCase() : '';
+    // A script typed text/plain (a CMP's blocked script) is not fetched.
+    if (type && type !== 'text/javascript' && type !== 'module' && type !== 'application/javascript') return;
     const attrs = {};
     for (const k of el.getAttributeNames()) attrs[k] = el.getAttribute(k);
     log.requests.push({ tag: el.tagName, src: el.src, nonce: el.nonce || '', attrs, t: now });
     if (el.tagName === 'SCRIPT') {
-      const type = (el.type || '').toLowerCase();
-      if (type && type !== 'text/javascript' && type !== 'module' && type !== 'application/javascript') return;
       const r = net.routes.find((x) => x.match(el.src));
       g.setTimeout(() => {
         if (!el.isConnected && !r) return;

@@ -8,6 +8,10 @@
 //  - watchers get update(manager, eventName, data): "consents" on every change in memory
 //    (including a toggle in the modal that is not saved yet), "saveConsents" on save, then
 //    "applyConsents"; resetConsents() forgets the choice;
+//  - applying consents (after a save) re-creates every element tagged data-name="<service>":
+//    a <script> is replaced by a copy with the same attributes (so a script that has a src and
+//    no data-src runs again), typed text/plain when the service is declined; services marked
+//    onlyOnce are applied once while consented;
 //  - klaro.show() opens the modal.
 // Tests drive it through __klaro: load(), save({service: bool}), toggle(), reset(), returning(),
 // breakWith(error) and the counters.
@@ -15,6 +19,7 @@
   'use strict';
   const K = (g.__klaro = {
     shown: 0,
+    reinserted: 0, // tagged scripts Klaro replaced by a copy that runs
     broken: null,
     events: [],
     manager: null,
@@ -101,6 +106,30 @@
       this.confirmed = true;
       this.savedConsents = Object.assign({}, this.consents);
       this.notify('saveConsents', { consents: this.consents, type: type || 'script' });
+      this.applyConsents();
+    }
+    applyConsents() {
+      this.executedOnce = this.executedOnce || {};
+      for (const service of this.config.services) {
+        const consent = !!this.consents[service.name] && this.confirmed;
+        if (consent) {
+          if (service.onlyOnce && this.executedOnce[service.name]) continue;
+          this.executedOnce[service.name] = true;
+        }
+        for (const el of document.querySelectorAll('[data-name=\'' + service.name + '\']')) {
+          if (el.tagName !== 'SCRIPT') continue;
+          const type = el.getAttribute('data-type') || '';
+          const src = el.getAttribute('data-src');
+          if (consent && el.type === type && el.src === src) continue;
+          const copy = document.createElement('script');
+          for (const n of el.getAttributeNames()) copy.setAttribute(n, el.getAttribute(n));
+          copy.setAttribute('type', consent ? type : 'text/plain');
+          if (consent && src !== null) copy.setAttribute('src', src);
+          if (consent) K.reinserted++;
+          el.parentNode.insertBefore(copy, el);
+          el.parentNode.removeChild(el);
+        }
+      }
       this.notify('applyConsents', {});
     }
     resetConsents() {
