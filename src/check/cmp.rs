@@ -1,13 +1,16 @@
 //! CMP mappings: CP0301 (consent on a category that cannot be refused), CP0302 (a purpose no
 //! CMP can grant), CP0405 (one CMP switch for purposes with different bases).
 
+use indexmap::IndexMap;
+
 use super::model::*;
+use super::MAX_PAIRS;
 use crate::catalog::cmps;
 use crate::diagnostics::{Code, Diagnostic};
 
 pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let active: Vec<&Purpose> = policy.purposes.values().filter(|p| !p.leaves.is_empty()).collect();
-    if policy.cmps.is_empty() && !active.is_empty() {
+    if policy.cmps.is_empty() && !policy.invalid_cmp_blocks && !active.is_empty() {
         out.push(
             Diagnostic::new(Code::CP0302, format!("policy `{}` maps features but declares no `cmp` block", policy.name))
                 .primary(policy.name_span, "nothing could ever grant its purposes")
@@ -21,7 +24,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let Some(cmp) = cmps::find(&block.name) else { continue };
         if cmp.entry != cmps::EntryKind::None {
             for p in &active {
-                if !block.entries.contains_key(&p.name) {
+                if !block.entries.contains_key(&p.name) && !block.invalid_entries.contains(&p.name) {
                     out.push(
                         Diagnostic::new(
                             Code::CP0302,
@@ -75,17 +78,30 @@ fn refusable(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut Vec<D
 
 fn shared_switch(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut Vec<Diagnostic>) {
     let entries: Vec<_> = block.entries.iter().collect();
+    // Entries by category and basis: only entries sharing a category with another basis meet.
+    let mut by_category: IndexMap<(&CmpValue, Basis), Vec<usize>> = IndexMap::new();
+    for (i, (name, entry)) in entries.iter().enumerate() {
+        if let Some(p) = policy.purposes.get(*name) {
+            by_category.entry((&entry.value, p.basis.value)).or_default().push(i);
+        }
+    }
+    let mut reported = 0;
     for (i, (p_name, p_entry)) in entries.iter().enumerate() {
-        for (q_name, q_entry) in &entries[i + 1..] {
-            if p_entry.value != q_entry.value {
-                continue;
+        let Some(p) = policy.purposes.get(*p_name) else {
+            continue;
+        };
+        let mut meeting: Vec<usize> = by_category
+            .iter()
+            .filter(|((value, basis), _)| *value == &p_entry.value && *basis != p.basis.value)
+            .flat_map(|(_, list)| list.iter().copied().filter(|&j| j > i))
+            .collect();
+        meeting.sort_unstable();
+        for (q_name, q_entry) in meeting.into_iter().map(|j| entries[j]) {
+            let Some(q) = policy.purposes.get(q_name) else { continue };
+            if reported == MAX_PAIRS {
+                return;
             }
-            let (Some(p), Some(q)) = (policy.purposes.get(*p_name), policy.purposes.get(*q_name)) else {
-                continue;
-            };
-            if p.basis.value == q.basis.value {
-                continue;
-            }
+            reported += 1;
             out.push(
                 Diagnostic::new(
                     Code::CP0405,

@@ -140,7 +140,7 @@ pub fn check(policy: &Policy, catalog: &Catalog, vendor: &Vendor, out: &mut Vec<
 
 fn purpose_warnings(purpose: &Purpose, out: &mut Vec<Diagnostic>) {
     let name = &purpose.name;
-    if purpose.leaves.is_empty() {
+    if purpose.leaves.is_empty() && !purpose.invalid_features {
         out.push(
             Diagnostic::new(Code::CP0404, format!("purpose `{name}` gates no feature"))
                 .primary(purpose.name_span, "no features")
@@ -200,7 +200,7 @@ fn retention(intercom: &Intercom, out: &mut Vec<Diagnostic>) {
         ("visitors", r.visitors),
     ]
     .iter()
-    .filter(|(_, d)| d.is_none())
+    .filter(|(k, d)| d.is_none() && !r.invalid.contains(k))
     .map(|(k, _)| *k)
     .collect();
     if missing.is_empty() {

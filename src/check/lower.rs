@@ -83,6 +83,7 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
     let mut intercom_span: Option<Span> = None;
     let mut purposes: IndexMap<String, Purpose> = IndexMap::new();
     let mut cmps_: IndexMap<String, CmpBlock> = IndexMap::new();
+    let mut invalid_cmp_blocks = false;
     let mut block_kinds: Vec<&str> = vec!["purpose", "cmp"];
     block_kinds.extend(catalog.vendors.keys().map(String::as_str));
 
@@ -104,7 +105,10 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
                 }
             }
             "cmp" => {
-                let Some(c) = cmp_block(child, out) else { continue };
+                let Some(c) = cmp_block(child, out) else {
+                    invalid_cmp_blocks = true;
+                    continue;
+                };
                 if let Some(first) = cmps_.get(&c.name) {
                     out.push(duplicate(
                         &format!("`cmp {}` block", c.name),
@@ -166,6 +170,7 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
     }
 
     Some(Policy {
+        invalid_cmp_blocks,
         name: name.name.clone(),
         name_span: name.span,
         title,
@@ -294,7 +299,17 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
                     conversations: rr.duration("conversations", out),
                     users: rr.duration("users", out),
                     visitors: rr.duration("visitors", out),
+                    invalid: Vec::new(),
                 };
+                retention.invalid = [
+                    ("conversations", retention.conversations),
+                    ("users", retention.users),
+                    ("visitors", retention.visitors),
+                ]
+                .into_iter()
+                .filter(|(key, got)| got.is_none() && rr.value(key).is_some())
+                .map(|(key, _)| key)
+                .collect();
                 nested_blocks(&rr, out);
             }
             "facade" => {
@@ -459,10 +474,12 @@ fn purpose(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pu
     let basis = r.keyword::<Basis>("basis", out);
     let basis = r.require("basis", basis, "basis = consent", out);
     let gpc = r.setting("gpc", Gpc::Ignore, out);
+    let reported = out.len();
     let (features, excepts) = match r.value("features") {
         Some(v) => features(v, catalog, out),
         None => (Vec::new(), Vec::new()),
     };
+    let invalid_features = out.len() > reported;
     let mut leaves = LeafSet::new();
     for f in &features {
         leaves.extend(f.cover.iter().copied());
@@ -485,6 +502,7 @@ fn purpose(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pu
         features,
         excepts,
         leaves,
+        invalid_features,
     })
 }
 
@@ -651,6 +669,7 @@ fn cmp_block(b: &Block, out: &mut Vec<Diagnostic>) -> Option<CmpBlock> {
         options.insert(key.to_owned(), value);
     }
     let mut entries: IndexMap<String, CmpEntry> = IndexMap::new();
+    let mut invalid_entries = indexmap::IndexSet::new();
     let context = format!("`cmp {}`", cmp.name);
     for item in &b.items {
         let a = match item {
@@ -684,6 +703,7 @@ fn cmp_block(b: &Block, out: &mut Vec<Diagnostic>) -> Option<CmpBlock> {
             continue;
         }
         let Some(value) = cmp_value(cmp, &purpose, &a.value, out) else {
+            invalid_entries.insert(purpose);
             continue;
         };
         entries.insert(
@@ -700,6 +720,7 @@ fn cmp_block(b: &Block, out: &mut Vec<Diagnostic>) -> Option<CmpBlock> {
         name_span: name.span,
         options,
         entries,
+        invalid_entries,
     })
 }
 

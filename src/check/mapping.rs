@@ -1,7 +1,10 @@
 //! Purpose mappings: CP0201 (a feature under two purposes), CP0202 (a missing requirement),
 //! CP0409 (an `except` that removes nothing, a feature listed twice).
 
-use super::model::{FeatureRef, Policy};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::model::Policy;
+use super::MAX_PAIRS;
 use crate::catalog::{LeafSet, Vendor};
 use crate::diagnostics::{Code, Diagnostic};
 
@@ -27,8 +30,26 @@ fn list(words: &[String]) -> String {
 /// CP0201: one diagnostic per pair of purposes whose feature sets meet.
 fn ambiguous(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
     let purposes: Vec<_> = policy.purposes.values().collect();
+    // The purposes gating each leaf: only purposes that meet are compared.
+    let mut by_leaf: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, p) in purposes.iter().enumerate() {
-        for q in &purposes[i + 1..] {
+        for &leaf in &p.leaves {
+            by_leaf.entry(leaf).or_default().push(i);
+        }
+    }
+    let mut reported = 0;
+    for (i, &p) in purposes.iter().enumerate() {
+        let meeting: BTreeSet<usize> = p
+            .leaves
+            .iter()
+            .flat_map(|leaf| by_leaf[leaf].iter().copied())
+            .filter(|&j| j > i)
+            .collect();
+        for q in meeting.into_iter().map(|j| purposes[j]) {
+            if reported == MAX_PAIRS {
+                return;
+            }
+            reported += 1;
             let shared: LeafSet = p.leaves.intersection(&q.leaves).copied().collect();
             let Some(&first_leaf) = shared.iter().next() else {
                 continue;
@@ -123,9 +144,11 @@ fn redundant(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        let mut seen: Vec<&FeatureRef> = Vec::new();
-        for f in &purpose.features {
-            if let Some(first) = seen.iter().find(|s| !s.cover.is_disjoint(&f.cover)) {
+        // The first entry listing each leaf.
+        let mut first_listing: BTreeMap<usize, usize> = BTreeMap::new();
+        for (k, f) in purpose.features.iter().enumerate() {
+            let first = f.cover.iter().filter_map(|leaf| first_listing.get(leaf)).min();
+            if let Some(first) = first.map(|&i| &purpose.features[i]) {
                 let both: LeafSet = first.cover.intersection(&f.cover).copied().collect();
                 out.push(
                     Diagnostic::new(
@@ -137,7 +160,9 @@ fn redundant(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
                     .help(format!("remove `{}` or `{}`", f.written, first.written)),
                 );
             }
-            seen.push(f);
+            for &leaf in &f.cover {
+                first_listing.entry(leaf).or_insert(k);
+            }
         }
     }
 }

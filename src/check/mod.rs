@@ -11,6 +11,11 @@ pub mod suppress;
 
 pub use lower::{DEFAULT_FACADE_COLOR, DEFAULT_FACADE_LABEL};
 
+/// The most diagnostics a pairwise rule (CP0201, CP0405) reports for one policy. Real policies
+/// have a handful of purposes; past this, further pairs repeat the same mistake, and reporting
+/// every pair of thousands of purposes would take minutes and gigabytes.
+pub(crate) const MAX_PAIRS: usize = 256;
+
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::FileId;
@@ -22,10 +27,11 @@ use model::{Model, Policy};
 pub fn check(files: &[(FileId, File)], catalog: &Catalog) -> (Model, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut policies: Vec<Policy> = Vec::new();
+    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (_, file) in files {
         hygiene::check(file, &mut out);
         for policy in lower::lower_file(file, catalog, &mut out) {
-            if let Some(first) = policies.iter().find(|p| p.name == policy.name) {
+            if let Some(first) = by_name.get(&policy.name).map(|&i| &policies[i]) {
                 out.push(
                     Diagnostic::new(Code::CP0102, format!("duplicate policy `{}`", policy.name))
                         .primary(policy.name_span, "defined again here")
@@ -34,6 +40,7 @@ pub fn check(files: &[(FileId, File)], catalog: &Catalog) -> (Model, Vec<Diagnos
                 );
                 continue;
             }
+            by_name.insert(policy.name.clone(), policies.len());
             policies.push(policy);
         }
     }

@@ -81,6 +81,8 @@ pub struct Policy {
     pub intercom: Option<Intercom>,
     pub purposes: IndexMap<String, Purpose>,
     pub cmps: IndexMap<String, CmpBlock>,
+    /// A `cmp` block was written but rejected (already reported).
+    pub invalid_cmp_blocks: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,6 +90,8 @@ pub struct Retention {
     pub conversations: Option<Duration>,
     pub users: Option<Duration>,
     pub visitors: Option<Duration>,
+    /// Keys written with a value of the wrong kind (already reported): not missing.
+    pub invalid: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +139,8 @@ pub struct Purpose {
     pub excepts: Vec<FeatureRef>,
     /// `S(p)`: the leaves this purpose gates.
     pub leaves: LeafSet,
+    /// Some `features` entries were rejected (already reported), so `leaves` may be short.
+    pub invalid_features: bool,
 }
 
 impl Purpose {
@@ -181,4 +187,6 @@ pub struct CmpBlock {
     pub name_span: Span,
     pub options: IndexMap<String, CmpOptionValue>,
     pub entries: IndexMap<String, CmpEntry>,
+    /// Purposes whose entry was written but rejected (already reported): not missing.
+    pub invalid_entries: indexmap::IndexSet<String>,
 }

@@ -23,19 +23,15 @@ pub fn apply(files: &[(FileId, &SourceFile, &File)], diagnostics: &mut Vec<Diagn
     for (id, source, file) in files {
         allows.extend(collect(*id, source, file, diagnostics));
     }
+    let index = Index::new(&allows);
     diagnostics.retain(|d| {
         if d.severity != Severity::Warning {
             return true;
         }
         let Some(primary) = d.primary_span() else { return true };
-        match allows.iter_mut().find(|a| {
-            a.code == d.code
-                && a.target.file == primary.file
-                && a.target.start <= primary.start
-                && primary.end <= a.target.end
-        }) {
-            Some(allow) => {
-                allow.used = true;
+        match index.first_covering(&allows, d.code, primary) {
+            Some(i) => {
+                allows[i].used = true;
                 false
             }
             None => true,
@@ -54,11 +50,84 @@ pub fn apply(files: &[(FileId, &SourceFile, &File)], diagnostics: &mut Vec<Diagn
     }
 }
 
+/// The allows of each code and file, by target, so that a diagnostic finds the allows covering
+/// it without a look at every allow (a file may hold thousands). Targets are declarations,
+/// so any two are nested or apart: each target's parent is the nearest target holding it.
+struct Index {
+    groups: std::collections::HashMap<(Code, FileId), Group>,
+}
+
+struct Group {
+    /// Allow indices by target start, outer targets first.
+    order: Vec<usize>,
+    /// For each position in `order`, the position of the nearest target holding it.
+    parent: Vec<Option<usize>>,
+}
+
+impl Index {
+    fn new(allows: &[Allow]) -> Index {
+        let mut members: std::collections::HashMap<(Code, FileId), Vec<usize>> = std::collections::HashMap::new();
+        for (i, a) in allows.iter().enumerate() {
+            members.entry((a.code, a.target.file)).or_default().push(i);
+        }
+        let groups = members
+            .into_iter()
+            .map(|(key, mut order)| {
+                order.sort_by_key(|&i| (allows[i].target.start, std::cmp::Reverse(allows[i].target.end), i));
+                let mut parent = Vec::with_capacity(order.len());
+                let mut open: Vec<usize> = Vec::new();
+                for (k, &i) in order.iter().enumerate() {
+                    let t = allows[i].target;
+                    while let Some(&top) = open.last() {
+                        let outer = allows[order[top]].target;
+                        if outer.start <= t.start && t.end <= outer.end {
+                            break;
+                        }
+                        open.pop();
+                    }
+                    parent.push(open.last().copied());
+                    open.push(k);
+                }
+                (key, Group { order, parent })
+            })
+            .collect();
+        Index { groups }
+    }
+
+    /// The first allow (in comment order) of `code` whose target holds `span`.
+    fn first_covering(&self, allows: &[Allow], code: Code, span: Span) -> Option<usize> {
+        let group = self.groups.get(&(code, span.file))?;
+        let last = group.order.partition_point(|&i| allows[i].target.start <= span.start);
+        let mut at = last.checked_sub(1);
+        let mut found: Option<usize> = None;
+        while let Some(k) = at {
+            let i = group.order[k];
+            let t = allows[i].target;
+            if t.start <= span.start && span.end <= t.end {
+                found = Some(found.map_or(i, |f| f.min(i)));
+            }
+            at = group.parent[k];
+        }
+        found
+    }
+}
+
 fn collect(id: FileId, source: &SourceFile, file: &File, out: &mut Vec<Diagnostic>) -> Vec<Allow> {
     let text = &source.text;
     let mut items = Vec::new();
     gather(&file.items, &mut items);
     let comments = line_comments(text);
+    // Lines holding a comment and nothing else, and the first (outermost) item starting on
+    // each line: looked up once per allow, so they are indexed once here.
+    let comment_lines: std::collections::HashSet<usize> = comments
+        .iter()
+        .filter(|&&(s, _)| only_space_before(text, s))
+        .map(|&(s, _)| source.line_col(s).line)
+        .collect();
+    let mut item_on_line: std::collections::HashMap<usize, Span> = std::collections::HashMap::new();
+    for item in &items {
+        item_on_line.entry(source.line_col(item.start).line).or_insert(*item);
+    }
     let mut allows = Vec::new();
     for (start, end) in comments.iter().copied() {
         let body = text[start + 2..end].trim();
@@ -88,13 +157,10 @@ fn collect(id: FileId, source: &SourceFile, file: &File, out: &mut Vec<Diagnosti
         // The declaration is the outermost item starting on the first line after this comment
         // and any comment lines directly below it.
         let mut line = source.line_col(end).line + 1;
-        while comments
-            .iter()
-            .any(|&(s, _)| source.line_col(s).line == line && only_space_before(text, s))
-        {
+        while comment_lines.contains(&line) {
             line += 1;
         }
-        let target = items.iter().find(|s| source.line_col(s.start).line == line).copied();
+        let target = item_on_line.get(&line).copied();
         let Some(target) = target else {
             out.push(
                 Diagnostic::new(

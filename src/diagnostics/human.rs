@@ -4,7 +4,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
 
 use super::{Diagnostic, Severity};
 use crate::source::{FileId, SourceMap};
@@ -12,7 +15,7 @@ use crate::source::{FileId, SourceMap};
 /// Render every diagnostic, then a summary line. `color` is decided by the caller (terminal and
 /// `NO_COLOR`); tests render without it.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let mut named: HashMap<FileId, NamedSource<Arc<str>>> = HashMap::new();
+    let mut named: HashMap<FileId, Arc<Shown>> = HashMap::new();
     let mut out = String::new();
     for d in diagnostics {
         // rustc's header, `error[CP0201]: message`, drawn where miette puts its severity icon.
@@ -26,7 +29,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         theme.characters.advice = "note:".to_owned();
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
-            .with_links(false);
+            .with_links(false)
+            .with_show_related_as_nested(true);
         let report = Report::new(d, sources, &mut named);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message));
@@ -64,19 +68,19 @@ struct Report {
     code: String,
     severity: Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Arc<Shown>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
 impl Report {
-    fn new(d: &Diagnostic, sources: &SourceMap, named: &mut HashMap<FileId, NamedSource<Arc<str>>>) -> Report {
+    fn new(d: &Diagnostic, sources: &SourceMap, named: &mut HashMap<FileId, Arc<Shown>>) -> Report {
         let mut source_of = |file: FileId| {
             named
                 .entry(file)
                 .or_insert_with(|| {
                     let f = sources.get(file);
-                    NamedSource::new(f.name.clone(), Arc::<str>::from(f.text.as_str()))
+                    Arc::new(Shown::new(&f.name, &f.text))
                 })
                 .clone()
         };
@@ -84,12 +88,12 @@ impl Report {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         for label in &d.labels {
-            let span = miette::SourceSpan::new(label.span.start.into(), label.span.len());
+            let span = source_of(label.span.file).clamp(label.span.start, label.span.end);
             let text = (!label.message.is_empty()).then(|| label.message.clone());
             let labeled = if label.primary {
-                LabeledSpan::new_primary_with_span(text, span)
+                LabeledSpan::new_primary_with_span(text.clone(), span)
             } else {
-                LabeledSpan::new_with_span(text, span)
+                LabeledSpan::new_with_span(text.clone(), span)
             };
             if Some(label.span.file) == main_file {
                 labels.push(labeled);
@@ -100,7 +104,7 @@ impl Report {
                     severity: Severity::Warning,
                     help: None,
                     source: Some(source_of(label.span.file)),
-                    labels: vec![LabeledSpan::new_with_span(None, span)],
+                    labels: vec![LabeledSpan::new_with_span(text, span)],
                     related: Vec::new(),
                 });
             }
@@ -145,7 +149,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.as_deref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -157,5 +161,207 @@ impl miette::Diagnostic for Report {
             Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
                 as Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>
         })
+    }
+}
+
+/// Lines longer than this are shown as a window around each label, without context lines.
+const LONG_LINE: usize = 240;
+/// Bytes shown on each side of a label on a long line.
+const WINDOW: usize = 60;
+/// The longest label drawn on a long line.
+const LONG_LABEL: usize = 120;
+
+/// A file as the report shows it: what could drive a terminal (control characters) or
+/// reorder the text (direction controls, invisible characters) replaced by visible marks of
+/// the same byte length, so spans still match; a space after the end, so a label at the end of
+/// the file has a character to point at; long lines cut to a window around each label; and
+/// line and column (in Unicode scalar values) counted from the file as written.
+#[derive(Debug)]
+struct Shown {
+    name: String,
+    /// The displayed text, with the extra space at the end.
+    text: String,
+    /// Byte offset of each line's start.
+    line_starts: Vec<usize>,
+    /// Columns computed so far, by offset: a column is counted from the nearest one before it
+    /// on its line, not from the start of a possibly very long line.
+    columns: std::sync::Mutex<std::collections::BTreeMap<usize, usize>>,
+}
+
+impl Shown {
+    fn new(name: &str, original: &str) -> Shown {
+        let mut text = String::with_capacity(original.len() + 1);
+        // Most files need no replacement: `contains` on bytes is a fast search, where a loop
+        // over every character would take seconds on a large file in a debug build.
+        let bytes = original.as_bytes();
+        let suspect = (0u8..0x20)
+            .filter(|b| !matches!(b, b'\t' | b'\n'))
+            .chain([0x7f, 0xc2, 0xd8, 0xe2, 0xef]);
+        let mut chars = original.chars().peekable();
+        if !suspect.clone().any(|b| bytes.contains(&b)) {
+            text.push_str(original);
+            chars = "".chars().peekable();
+        }
+        while let Some(ch) = chars.next() {
+            let keep = match ch {
+                '\t' | '\n' => true,
+                '\r' => chars.peek() == Some(&'\n'),
+                _ => !(ch.is_control() || crate::syntax::is_invisible(ch)),
+            };
+            match (keep, ch.len_utf8()) {
+                (true, _) => text.push(ch),
+                (false, 3) => text.push('\u{fffd}'),
+                (false, n) => text.extend(std::iter::repeat_n('?', n)),
+            }
+        }
+        text.push(' ');
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Shown {
+            name: name.to_owned(),
+            text,
+            line_starts,
+            columns: Default::default(),
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// The line's text without its line end.
+    fn line(&self, line: usize) -> (usize, usize) {
+        let start = self.line_starts[line];
+        let end = self.line_starts.get(line + 1).map_or(self.text.len(), |&next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        (start, end)
+    }
+
+    fn is_long(&self, line: usize) -> bool {
+        let (start, end) = self.line(line);
+        end - start > LONG_LINE
+    }
+
+    fn floor(&self, mut at: usize) -> usize {
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    fn ceil(&self, mut at: usize) -> usize {
+        while !self.text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    }
+
+    /// The span a label is drawn on: inside the text, not empty at the end of the file, and
+    /// short on a long line.
+    fn clamp(&self, start: usize, end: usize) -> SourceSpan {
+        let len = self.text.len();
+        let start = self.floor(start.min(len - 1));
+        let mut end = self.ceil(end.clamp(start, len));
+        if end == start && start == len - 1 {
+            end = len;
+        }
+        let line = self.line_of(start);
+        if end > start && (self.is_long(line) || self.is_long(self.line_of(end - 1))) {
+            let (_, line_end) = self.line(line);
+            end = self.ceil(end.min(start + LONG_LABEL).min(line_end.max(start + 1)));
+        }
+        SourceSpan::new(start.into(), end - start)
+    }
+
+    /// The column (0-based, in Unicode scalar values) of `offset` on `line`.
+    fn column(&self, line: usize, offset: usize) -> usize {
+        let line_start = self.line_starts[line];
+        let Ok(mut columns) = self.columns.lock() else {
+            return self.text[line_start..offset].chars().count();
+        };
+        let (from, column) = match columns.range(line_start..=offset).next_back() {
+            Some((&at, &column)) => (at, column),
+            None => (line_start, 0),
+        };
+        let counted = column + self.text[from..offset].chars().count();
+        columns.insert(offset, counted);
+        counted
+    }
+
+    fn contents(&self, start: usize, end: usize, line: usize, newlines: usize) -> Box<dyn SpanContents<'_> + '_> {
+        let column = self.column(line, start);
+        Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[start..end],
+            SourceSpan::new(start.into(), end - start),
+            line,
+            column,
+            newlines,
+        ))
+    }
+}
+
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.line_of(start);
+        let last = self.line_of(end.saturating_sub(1).max(start));
+        let newlines_to = |line: usize| {
+            if line + 1 < self.line_starts.len() {
+                line + 1
+            } else {
+                line
+            }
+        };
+        if context_lines_before == 0 && context_lines_after == 0 {
+            return Ok(self.contents(start, end, first, newlines_to(last)));
+        }
+        if (first..=last).any(|l| self.is_long(l)) {
+            // One window on one line: two labels far apart on a long line get a window each.
+            if first != last || span.len() > 2 * LONG_LABEL + 2 * WINDOW {
+                return Err(MietteError::OutOfBounds);
+            }
+            let (line_start, line_end) = self.line(first);
+            let from = self.ceil(start.saturating_sub(WINDOW).max(line_start));
+            let to = self.floor((end + WINDOW).min(line_end));
+            return Ok(self.contents(from, to.max(from), first, first));
+        }
+        // Context lines, unless they are long.
+        let mut from = first;
+        for _ in 0..context_lines_before {
+            if from == 0 || self.is_long(from - 1) {
+                break;
+            }
+            from -= 1;
+        }
+        let mut to = last;
+        for _ in 0..context_lines_after {
+            // The space added after the end is no context line of its own.
+            if to + 1 >= self.line_starts.len()
+                || self.is_long(to + 1)
+                || self.line_starts[to + 1] + 1 == self.text.len()
+            {
+                break;
+            }
+            to += 1;
+        }
+        let data_end = self.line_starts.get(to + 1).copied().unwrap_or(self.text.len());
+        Ok(self.contents(self.line_starts[from], data_end, from, newlines_to(to)))
     }
 }

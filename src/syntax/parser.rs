@@ -281,14 +281,20 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Bo
     } else {
         "items are `key = value` or `kind name { ... }`; strings are double-quoted; see `consentc explain CP0001`"
     };
-    d = d.help(hint(text, pos).unwrap_or(fallback));
+    d = d.help(hint(text, pos, &expected).unwrap_or(fallback));
     Box::new(d)
 }
 
 /// A targeted hint for the commonest slips.
-fn hint(text: &str, pos: usize) -> Option<&'static str> {
-    let rest = &text[pos..];
+fn hint(text: &str, pos: usize, expected: &str) -> Option<&'static str> {
+    let rest = text.get(pos..)?;
     let ch = rest.chars().next()?;
+    if expected.contains("`=`") && (ch == '"' || ch == '[' || ch.is_ascii_digit()) {
+        return Some("put `=` between a key and its value: `key = value`");
+    }
+    if ch == '.' && text[..pos].ends_with(".*") {
+        return Some("`.*` means every feature below a group, so it comes last: `intercom.tracking.*`");
+    }
     if ch == '\'' {
         return Some("strings use double quotes: `\"...\"`");
     }
@@ -317,7 +323,12 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
                 .take(24)
                 .collect();
             if word.is_empty() {
-                (format!("`{}`", c.escape_debug()), c.len_utf8())
+                let shown = if c.is_control() || super::prescan::is_invisible(c) {
+                    format!("U+{:04X}", c as u32)
+                } else {
+                    format!("`{c}`")
+                };
+                (shown, c.len_utf8())
             } else {
                 (format!("`{word}`"), word.len())
             }
