@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog;
 use crate::check::{self, model::Model};
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
-use crate::source::{decode, SourceFile, SourceMap, Span};
+use crate::source::{decode, has_bom, SourceFile, SourceMap, Span};
 use crate::syntax;
 
 /// Problems that are not about the policies: a path that does not exist, a file that cannot be
@@ -108,7 +108,7 @@ pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
     for (name, bytes) in inputs {
         match decode(&bytes) {
             Ok(text) => {
-                let id = sources.add(SourceFile::new(name, text));
+                let id = sources.add(SourceFile::new(name, text).with_bom(has_bom(&bytes)));
                 match syntax::parse(id, &sources.get(id).text) {
                     Ok(file) => parsed.push((id, file)),
                     Err(d) => diagnostics.push(*d),
@@ -124,7 +124,7 @@ pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
             }
         }
     }
-    let (model, more) = check::check(&parsed, catalog::builtin());
+    let (model, more) = check::check(&parsed, &sources, catalog::builtin());
     diagnostics.extend(more);
     let with_sources: Vec<_> = parsed.iter().map(|(id, file)| (*id, sources.get(*id), file)).collect();
     check::suppress::apply(&with_sources, &mut diagnostics);

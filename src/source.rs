@@ -40,6 +40,9 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// The file began with a BOM, which [`decode`] turned into three spaces: columns on the
+    /// first line do not count them, as editors do not show the BOM.
+    bom: bool,
 }
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
@@ -65,7 +68,14 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            bom: false,
         }
+    }
+
+    /// Mark the text as decoded from bytes that began with a BOM.
+    pub fn with_bom(mut self, bom: bool) -> Self {
+        self.bom = bom;
+        self
     }
 
     /// Line and column of a byte offset (clamped to the text, and to a char boundary).
@@ -79,7 +89,10 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let mut column = self.text[start..offset].chars().count() + 1;
+        if self.bom && line == 0 {
+            column = column.saturating_sub(BOM_PADDING.len()).max(1);
+        }
         LineCol { line: line + 1, column }
     }
 }
@@ -114,12 +127,21 @@ impl SourceMap {
     }
 }
 
+/// What a leading BOM becomes: as many spaces as it has bytes, so byte offsets still match
+/// the file.
+const BOM_PADDING: &str = "   ";
+
+/// Whether file bytes start with a UTF-8 byte-order mark.
+pub fn has_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with("\u{feff}".as_bytes())
+}
+
 /// Decode file bytes as policy text: UTF-8 with an optional leading BOM. The BOM is replaced
 /// by nothing but its byte length is kept as leading spaces so spans still match the file.
 pub fn decode(bytes: &[u8]) -> Result<String, (usize, String)> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
-            Some(rest) => format!("   {rest}"),
+            Some(rest) => format!("{BOM_PADDING}{rest}"),
             None => text.to_owned(),
         }),
         Err(e) => {
@@ -150,6 +172,14 @@ mod tests {
         let t = decode("\u{feff}x".as_bytes()).unwrap();
         assert_eq!(t.len(), 4);
         assert_eq!(&t[3..], "x");
+    }
+
+    #[test]
+    fn bom_does_not_count_as_columns() {
+        let bytes = "\u{feff}policy x {}".as_bytes();
+        let f = SourceFile::new("a", decode(bytes).unwrap()).with_bom(has_bom(bytes));
+        assert_eq!(f.line_col(3), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(10), LineCol { line: 1, column: 8 });
     }
 
     #[test]

@@ -18,18 +18,18 @@ pub(crate) const MAX_PAIRS: usize = 256;
 
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::FileId;
+use crate::source::{FileId, SourceMap};
 use crate::syntax::ast::File;
 use model::{Model, Policy};
 
 /// Check parsed files (each with its id) against the catalogue. Files that failed to parse are
 /// simply not passed in, so they stay out of cross-file checks.
-pub fn check(files: &[(FileId, File)], catalog: &Catalog) -> (Model, Vec<Diagnostic>) {
+pub fn check(files: &[(FileId, File)], sources: &SourceMap, catalog: &Catalog) -> (Model, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut policies: Vec<Policy> = Vec::new();
     let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (_, file) in files {
-        hygiene::check(file, &mut out);
+    for (id, file) in files {
+        hygiene::check(file, &sources.get(*id).text, &mut out);
         for policy in lower::lower_file(file, catalog, &mut out) {
             if let Some(first) = by_name.get(&policy.name).map(|&i| &policies[i]) {
                 out.push(
