@@ -74,25 +74,39 @@ impl std::error::Error for LoaderError {}
 /// Renders the loader for `cmp` from the policy's loader `config` (the shape in
 /// docs/loader.md; `tests/js/config.example.json` is an example).
 pub fn render_loader(config: &Value, cmp: &str) -> Result<String, LoaderError> {
-    let adapter = ADAPTERS
-        .iter()
-        .find(|(name, _)| *name == cmp)
-        .map(|(_, template)| *template)
-        .ok_or_else(|| LoaderError::UnknownCmp(cmp.to_owned()))?;
-
-    let mut hb = Handlebars::new();
-    hb.set_strict_mode(true);
-    hb.set_prevent_indent(true);
-    let err = |e: handlebars::TemplateError| LoaderError::Template(e.to_string());
-    hb.register_template_string("loader", compact(CORE)).map_err(err)?;
-    hb.register_partial("adapter", compact(adapter)).map_err(err)?;
-    hb.register_partial("facade", compact(FACADE)).map_err(err)?;
+    if !ADAPTERS.iter().any(|(name, _)| *name == cmp) {
+        return Err(LoaderError::UnknownCmp(cmp.to_owned()));
+    }
+    let hb = registry().as_ref().map_err(|e| LoaderError::Template(e.clone()))?;
 
     let view = js_view(config);
     let facade = view.get("facade").is_some();
     let data = json!({ "config": js_json(&view), "facade": facade });
-    hb.render("loader", &data)
+    hb.render(&format!("loader-{cmp}"), &data)
         .map_err(|e| LoaderError::Template(e.to_string()))
+}
+
+/// One registry for every CMP, built once: a build renders thousands of loaders, and compiling
+/// the templates each time was most of its time. Template `loader-<cmp>` is the core with that
+/// CMP's adapter as its `adapter` partial.
+fn registry() -> &'static Result<Handlebars<'static>, String> {
+    static REGISTRY: std::sync::OnceLock<Result<Handlebars<'static>, String>> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.set_prevent_indent(true);
+        let err = |e: handlebars::TemplateError| e.to_string();
+        hb.register_partial("facade", compact(FACADE)).map_err(err)?;
+        let core = compact(CORE);
+        for (name, adapter) in ADAPTERS {
+            hb.register_partial(&format!("adapter-{name}"), compact(adapter))
+                .map_err(err)?;
+            let loader = core.replace("{{> adapter}}", &format!("{{{{> adapter-{name}}}}}"));
+            hb.register_template_string(&format!("loader-{name}"), loader)
+                .map_err(err)?;
+        }
+        Ok(hb)
+    })
 }
 
 /// The config as the script reads it (docs/loader.md, "What the script receives"): the same
