@@ -6,7 +6,7 @@ use super::escape::{html, js_json};
 use super::render::Renderer;
 use crate::catalog::{cmps, Vendor};
 use crate::check::model::{Basis, Policy};
-use crate::emit::config::messenger_purpose;
+use crate::emit::config::{messenger_purpose, storage_rows};
 
 /// `(file name, contents)` for one CMP of one policy.
 pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Result<Vec<(String, String)>, String> {
@@ -50,18 +50,12 @@ pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Resu
     Ok(files)
 }
 
-/// The cookie names the messenger sets for this app (the only leaf that stores anything).
+/// The cookie names that the policy's mapped features set (the messenger's, app id filled in).
 pub fn cookie_names(policy: &Policy, vendor: &Vendor) -> Vec<String> {
-    let app_id = policy
-        .intercom
-        .as_ref()
-        .map(|i| i.app_id.value.as_str())
-        .unwrap_or_default();
-    vendor
-        .leaves
-        .iter()
-        .filter_map(|l| vendor.leaf(l))
-        .flat_map(|f| f.cookies.iter().map(|c| c.name.replace("{app_id}", app_id)))
+    storage_rows(policy, vendor)
+        .into_iter()
+        .filter(|r| r.kind == "cookie")
+        .map(|r| r.name)
         .collect()
 }
 
@@ -215,54 +209,6 @@ fn pretty(value: &Value) -> String {
     text
 }
 
-/// One row per cookie or storage key the policy lets run: its name (app id filled in), kind,
-/// lifetime in days, description and the purpose gating it.
-struct StorageRow {
-    name: String,
-    kind: &'static str,
-    max_age_days: Option<u64>,
-    description: String,
-    purpose: String,
-}
-
-fn storage_rows(policy: &Policy, vendor: &Vendor) -> Vec<StorageRow> {
-    let app_id = policy
-        .intercom
-        .as_ref()
-        .map(|i| i.app_id.value.as_str())
-        .unwrap_or_default();
-    let mut rows = Vec::new();
-    for index in 0..vendor.leaves.len() {
-        let Some(purpose) = crate::emit::config::purpose_of(policy, index) else {
-            continue;
-        };
-        let feature = vendor.leaf_feature(index);
-        for c in &feature.cookies {
-            rows.push(StorageRow {
-                name: c.name.replace("{app_id}", app_id),
-                kind: "cookie",
-                max_age_days: Some(u64::from(c.lifetime.amount) * c.lifetime.unit.days()),
-                description: c.description.clone(),
-                purpose: purpose.to_owned(),
-            });
-        }
-        for st in &feature.storage {
-            rows.push(StorageRow {
-                name: st.name.clone(),
-                kind: if st.kind == "session" {
-                    "sessionStorage"
-                } else {
-                    "localStorage"
-                },
-                max_age_days: None,
-                description: st.description.clone(),
-                purpose: purpose.to_owned(),
-            });
-        }
-    }
-    rows
-}
-
 /// OneTrust: the cookies to add to the scan results (Cookies, Categorize), per group.
 fn onetrust(policy: &Policy, vendor: &Vendor) -> Value {
     let cookies: Vec<Value> = storage_rows(policy, vendor)
@@ -272,7 +218,7 @@ fn onetrust(policy: &Policy, vendor: &Vendor) -> Value {
                 "name": r.name,
                 "host": "(your site's parent domain)",
                 "type": if r.kind == "cookie" { "HTTP" } else { r.kind },
-                "lifespan_days": r.max_age_days,
+                "lifespan_days": r.max_age_days(),
                 "category": purpose_cmp_value(policy, "onetrust", &r.purpose),
                 "purpose": r.purpose,
                 "description": r.description,
@@ -294,7 +240,7 @@ fn cookiebot(policy: &Policy, vendor: &Vendor) -> Value {
                 "provider": vendor.title,
                 "category": purpose_cmp_value(policy, "cookiebot", &r.purpose),
                 "type": if r.kind == "cookie" { "HTTP" } else { "HTML" },
-                "expiry_days": r.max_age_days,
+                "expiry_days": r.max_age_days(),
                 "purpose": r.description,
             })
         })
@@ -314,7 +260,7 @@ fn usercentrics(policy: &Policy, vendor: &Vendor) -> Value {
             let storage: Vec<Value> = rows
                 .iter()
                 .filter(|r| r.purpose == p.name)
-                .map(|r| json!({"identifier": r.name, "type": r.kind, "max_age_days": r.max_age_days, "description": r.description}))
+                .map(|r| json!({"identifier": r.name, "type": r.kind, "max_age_days": r.max_age_days(), "description": r.description}))
                 .collect();
             Some(json!({
                 "name": name,
@@ -358,7 +304,7 @@ fn didomi(policy: &Policy, vendor: &Vendor) -> Value {
             json!({
                 "identifier": r.name,
                 "type": if r.kind == "cookie" { "cookie" } else { "web" },
-                "maxAgeSeconds": r.max_age_days.map(|d| d * 86_400),
+                "maxAgeSeconds": r.max_age_days().map(|d| d * 86_400),
                 "cookieRefresh": r.kind == "cookie",
                 "domain": "*",
                 "purposes": purpose_cmp_value(policy, "didomi", &r.purpose).into_iter().collect::<Vec<_>>(),

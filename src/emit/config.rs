@@ -144,3 +144,58 @@ fn script_attrs(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value {
 pub fn has_consent_purpose(policy: &Policy) -> bool {
     policy.purposes.values().any(|p| p.basis.value == Basis::Consent)
 }
+
+/// One cookie or storage key that a mapped feature sets: its name (app id filled in), kind
+/// (`cookie`, `localStorage`, `sessionStorage`), lifetime, description and gating purpose. The
+/// one walk over the catalogue's storage facts that every output reads.
+pub struct StorageRow {
+    pub name: String,
+    pub kind: &'static str,
+    pub lifetime: Option<crate::syntax::ast::Duration>,
+    pub description: String,
+    pub purpose: String,
+}
+
+impl StorageRow {
+    pub fn max_age_days(&self) -> Option<u64> {
+        self.lifetime.map(|d| u64::from(d.amount) * d.unit.days())
+    }
+}
+
+pub fn storage_rows(policy: &Policy, vendor: &Vendor) -> Vec<StorageRow> {
+    let app_id = policy
+        .intercom
+        .as_ref()
+        .map(|i| i.app_id.value.as_str())
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    for index in 0..vendor.leaves.len() {
+        let Some(purpose) = purpose_of(policy, index) else {
+            continue;
+        };
+        let feature = vendor.leaf_feature(index);
+        for c in &feature.cookies {
+            rows.push(StorageRow {
+                name: c.name.replace("{app_id}", app_id),
+                kind: "cookie",
+                lifetime: Some(c.lifetime),
+                description: c.description.clone(),
+                purpose: purpose.to_owned(),
+            });
+        }
+        for st in &feature.storage {
+            rows.push(StorageRow {
+                name: st.name.clone(),
+                kind: if st.kind == "session" {
+                    "sessionStorage"
+                } else {
+                    "localStorage"
+                },
+                lifetime: None,
+                description: st.description.clone(),
+                purpose: purpose.to_owned(),
+            });
+        }
+    }
+    rows
+}

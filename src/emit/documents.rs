@@ -6,7 +6,7 @@ use super::escape::markdown;
 use super::render::Renderer;
 use crate::catalog::{Catalog, Vendor};
 use crate::check::model::{Policy, Transfer};
-use crate::emit::config::{messenger_purpose, purpose_of};
+use crate::emit::config::{messenger_purpose, purpose_of, storage_rows};
 
 pub fn render(
     r: &Renderer,
@@ -37,40 +37,30 @@ fn basis_of(policy: &Policy, purpose: &str) -> &'static str {
 }
 
 fn cookies(policy: &Policy, vendor: &Vendor) -> Value {
-    let app_id = policy
-        .intercom
-        .as_ref()
-        .map(|i| i.app_id.value.as_str())
-        .unwrap_or_default();
-    let mut rows = Vec::new();
-    for index in 0..vendor.leaves.len() {
-        let Some(purpose) = purpose_of(policy, index) else {
-            continue;
-        };
-        let feature = vendor.leaf_feature(index);
-        for c in &feature.cookies {
-            rows.push(json!({
-                "name": c.name.replace("{app_id}", app_id),
-                "kind": "cookie",
-                "purpose": format!("`{purpose}`"),
-                "basis": basis_of(policy, purpose),
-                "lifetime": c.lifetime.to_string(),
+    let rows: Vec<Value> = storage_rows(policy, vendor)
+        .into_iter()
+        .map(|r| {
+            let lifetime = match (r.lifetime, r.kind) {
+                (Some(d), _) => d.to_string(),
+                (None, "sessionStorage") => "the tab's session".to_owned(),
+                (None, _) => "until withdrawn or cleared".to_owned(),
+            };
+            let kind = match r.kind {
+                "cookie" => "cookie",
+                "sessionStorage" => "session storage",
+                _ => "local storage",
+            };
+            json!({
+                "name": r.name,
+                "kind": kind,
+                "purpose": format!("`{}`", r.purpose),
+                "basis": basis_of(policy, &r.purpose),
+                "lifetime": lifetime,
                 "provider": markdown(&vendor.title),
-                "description": markdown(&c.description),
-            }));
-        }
-        for s in &feature.storage {
-            rows.push(json!({
-                "name": s.name,
-                "kind": format!("{} storage", s.kind),
-                "purpose": format!("`{purpose}`"),
-                "basis": basis_of(policy, purpose),
-                "lifetime": if s.kind == "session" { "the tab's session" } else { "until withdrawn or cleared" },
-                "provider": markdown(&vendor.title),
-                "description": markdown(&s.description),
-            }));
-        }
-    }
+                "description": markdown(&r.description),
+            })
+        })
+        .collect();
     json!({
         "title": title(policy),
         "policy": policy.name,
