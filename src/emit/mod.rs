@@ -91,12 +91,30 @@ fn selected_cmps<'a>(policy: &'a Policy, only: &'a [String]) -> impl Iterator<It
         .filter(move |c| only.is_empty() || only.iter().any(|o| o == c))
 }
 
-/// Bytes after gzip at the best level: what a server sends for the loader.
+/// Bytes after gzip at the best level: what a server sends for the loader. gzip frames the
+/// deflate stream with a fixed 10-byte header (no name, no comment) and an 8-byte trailer. One
+/// compressor per thread is reset and reused: a new one allocates and clears several hundred
+/// kilobytes of tables, which made large builds slow (docs/performance.md).
 pub fn gzip_len(bytes: &[u8]) -> usize {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    if encoder.write_all(bytes).is_err() {
-        return bytes.len();
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    const HEADER: usize = 10;
+    const TRAILER: usize = 8;
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::best(), false));
     }
-    encoder.finish().map(|v| v.len()).unwrap_or(bytes.len())
+    DEFLATE.with(|cell| {
+        let mut deflate = cell.borrow_mut();
+        deflate.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        loop {
+            let consumed = usize::try_from(deflate.total_in())
+                .unwrap_or(bytes.len())
+                .min(bytes.len());
+            match deflate.compress_vec(&bytes[consumed..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return HEADER + out.len() + TRAILER,
+                Ok(_) => out.reserve(out.capacity().max(64)),
+                Err(_) => return bytes.len(),
+            }
+        }
+    })
 }
