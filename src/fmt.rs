@@ -39,7 +39,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
-use crate::syntax::{self, ast::*};
+use crate::syntax::{self, ast::*, Comment};
 
 /// Lines longer than this break lists, options and one-line blocks.
 pub const MAX_WIDTH: usize = 100;
@@ -57,7 +57,7 @@ pub fn format_source(text: &str) -> Result<String, Box<Diagnostic>> {
         None => text,
     };
     let file = syntax::parse(FileId(0), text)?;
-    let comments = scan_comments(text);
+    let comments = crate::syntax::comments(text);
     let mut printer = Printer {
         src: text,
         comments: &comments,
@@ -90,53 +90,6 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     }
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Comment {
-    start: usize,
-    /// Line comments end before the line break; block comments after `*/`.
-    end: usize,
-    block: bool,
-}
-
-/// Every comment, with the parser's rules: `//` and `/*` only count outside strings and other
-/// comments (the text has parsed, so strings and block comments are closed).
-fn scan_comments(text: &str) -> Vec<Comment> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-                found.push(Comment {
-                    start: i,
-                    end,
-                    block: false,
-                });
-                i = end;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
-                found.push(Comment {
-                    start: i,
-                    end,
-                    block: true,
-                });
-                i = end;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    found
 }
 
 /// Where a sequence of elements sits, which decides separators and forced blank lines.
@@ -711,7 +664,7 @@ mod tests {
     #[test]
     fn comments_are_found_outside_strings_only() {
         let text = "a = \"// no /* no\" // yes\n/* yes\n */ b = \"\\\"//\"";
-        let found: Vec<&str> = scan_comments(text).iter().map(|c| &text[c.start..c.end]).collect();
+        let found: Vec<&str> = syntax::comments(text).iter().map(|c| &text[c.start..c.end]).collect();
         assert_eq!(found, ["// yes", "/* yes\n */"]);
     }
 }

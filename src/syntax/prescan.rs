@@ -283,9 +283,17 @@ fn error(d: Diagnostic) -> Box<Diagnostic> {
     Box::new(d)
 }
 
-/// Byte ranges `(start, end)` of every `//` comment (from the slashes to the line end), found
-/// with the same rules the parser uses: not inside strings or block comments.
-pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
+/// One comment: `//` to the line end (before any `\r`), or `/* ... */` through the `*/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comment {
+    pub start: usize,
+    pub end: usize,
+    pub block: bool,
+}
+
+/// Every comment, found with the parser's rules: `//` and `/*` only count outside strings and
+/// other comments. The one comment scanner (suppression comments and `fmt` both use it).
+pub fn comments(text: &str) -> Vec<Comment> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -298,11 +306,21 @@ pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
                 } else {
                     end
                 };
-                found.push((i, end));
+                found.push(Comment {
+                    start: i,
+                    end,
+                    block: false,
+                });
                 i = end;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + n + 4);
+                let end = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + n + 4);
+                found.push(Comment {
+                    start: i,
+                    end,
+                    block: true,
+                });
+                i = end;
             }
             b'"' => {
                 i += 1;
@@ -315,4 +333,13 @@ pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
         }
     }
     found
+}
+
+/// Byte ranges `(start, end)` of every `//` comment.
+pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
+    comments(text)
+        .into_iter()
+        .filter(|c| !c.block)
+        .map(|c| (c.start, c.end))
+        .collect()
 }
