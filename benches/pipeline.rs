@@ -365,10 +365,12 @@ fn profile(spec: &str) {
     );
 }
 
-/// What stays live during a check, stage by stage (`CONSENTC_BENCH_PROFILE=memory:10000`).
+/// What stays live during a check, stage by stage (`CONSENTC_BENCH_PROFILE=memory:10000`),
+/// following `check_sources` one step at a time on one thread.
 fn memory_breakdown(c: &Corpus) {
     use consentc::source::{SourceFile, SourceMap};
     let live = || LIVE.load(Ordering::Relaxed);
+    let catalog = consentc::catalog::builtin();
     let base = live();
     let mut sources = SourceMap::new();
     for (name, bytes) in &c.inputs {
@@ -377,28 +379,44 @@ fn memory_breakdown(c: &Corpus) {
         }
     }
     let after_sources = live();
-    let parsed: Vec<_> = sources
-        .files()
-        .filter_map(|(id, f)| consentc::syntax::parse(id, &f.text).ok().map(|file| (id, file)))
-        .collect();
-    let after_ast = live();
-    let (model, diagnostics) = consentc::check::check(&parsed, &sources, consentc::catalog::builtin());
+    let mut largest_tree = 0;
+    let mut facts = Vec::new();
+    for (id, f) in sources.files() {
+        let before = live();
+        if let Ok(file) = consentc::syntax::parse(id, &f.text) {
+            largest_tree = largest_tree.max(live() - before);
+            facts.push(consentc::check::check_file(id, &file, f, catalog));
+        }
+    }
+    let after_files = live();
+    let mut diagnostics = Vec::new();
+    let mut allows = Vec::new();
+    let mut policies = Vec::new();
+    for f in facts {
+        diagnostics.extend(f.diagnostics);
+        allows.extend(f.allows);
+        policies.extend(f.policies);
+    }
+    let model = consentc::check::check_set(policies, catalog, &mut diagnostics);
+    consentc::check::suppress::apply(allows, &mut diagnostics);
     let after_model = live();
-    drop(parsed);
-    let model_only = live();
     let per = |b: usize| format!("{:.1} MB ({:.2}x source)", mb(b), b as f64 / c.policy_bytes as f64);
     println!("{} policies, source text: {:.1} MB", c.policies, mb(c.policy_bytes));
     println!("SourceMap (text + line index): {}", per(after_sources - base));
-    println!("syntax trees: {}", per(after_ast - after_sources));
     println!(
-        "model + {} diagnostics: {}",
+        "largest syntax tree (one file, dropped once lowered): {:.1} KB",
+        largest_tree as f64 / 1e3
+    );
+    println!(
+        "per-file facts (models, allows, diagnostics): {}",
+        per(after_files - after_sources)
+    );
+    println!(
+        "model + {} diagnostics after the cross-file rules: {}",
         diagnostics.len(),
-        per(after_model - after_ast)
+        per(after_model - after_sources)
     );
-    println!(
-        "model + diagnostics once the trees are dropped: {}",
-        per(model_only.saturating_sub(after_sources))
-    );
+    println!("everything: {}", per(after_model - base));
     {
         use consentc::syntax::ast::{Assignment, Block, Ident, Item, Value};
         use std::mem::size_of;

@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::catalog;
-use crate::check::{self, model::Model};
+use rayon::prelude::*;
+
+use crate::check::{self, model::Model, FileFacts};
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
-use crate::source::{decode, has_bom, SourceFile, SourceMap, Span};
+use crate::source::{decode, has_bom, FileId, SourceFile, SourceMap, Span};
 use crate::syntax;
 
 /// Problems that are not about the policies: a path that does not exist, a file that cannot be
@@ -101,37 +103,65 @@ fn display_name(path: &Path) -> String {
 }
 
 /// Check in-memory sources `(name, bytes)`; the library entry point for tools and tests.
+///
+/// Each file is decoded, parsed and checked on its own, several at once (they are independent
+/// until the cross-file rules), and its syntax tree is dropped as soon as it is lowered: a
+/// compile set of thousands of files holds one tree per thread, never all of them. File ids
+/// are the inputs' positions, so the result does not depend on which thread did what.
 pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
+    let catalog = catalog::builtin();
+    let units: Vec<(SourceFile, FileFacts)> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| front_end(FileId(i as u32), name, &bytes, catalog))
+        .collect();
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
-    let mut parsed = Vec::new();
-    for (name, bytes) in inputs {
-        match decode(&bytes) {
-            Ok(text) => {
-                let id = sources.add(SourceFile::new(name, text).with_bom(has_bom(&bytes)));
-                match syntax::parse(id, &sources.get(id).text) {
-                    Ok(file) => parsed.push((id, file)),
-                    Err(d) => diagnostics.push(*d),
-                }
-            }
-            Err((at, prefix)) => {
-                let id = sources.add(SourceFile::new(name, prefix));
-                diagnostics.push(
-                    Diagnostic::new(Code::CP0001, "the file is not valid UTF-8")
-                        .primary(Span::new(id, at, at), "invalid byte here")
-                        .help("save the file as UTF-8"),
-                );
-            }
-        }
+    let mut allows = Vec::new();
+    let mut policies = Vec::new();
+    for (i, (source, facts)) in units.into_iter().enumerate() {
+        let id = sources.add(source);
+        debug_assert_eq!(id, FileId(i as u32), "spans carry the input position as the file id");
+        diagnostics.extend(facts.diagnostics);
+        allows.extend(facts.allows);
+        policies.extend(facts.policies);
     }
-    let (model, more) = check::check(&parsed, &sources, catalog::builtin());
-    diagnostics.extend(more);
-    let with_sources: Vec<_> = parsed.iter().map(|(id, file)| (*id, sources.get(*id), file)).collect();
-    check::suppress::apply(&with_sources, &mut diagnostics);
+    let model = check::check_set(policies, catalog, &mut diagnostics);
+    check::suppress::apply(allows, &mut diagnostics);
     diagnostics::sort(&mut diagnostics, &sources);
     Checked {
         sources,
         model,
         diagnostics,
+    }
+}
+
+/// One file up to the cross-file rules: its source (kept for rendering diagnostics) and what the
+/// checker learnt from it.
+fn front_end(id: FileId, name: String, bytes: &[u8], catalog: &catalog::Catalog) -> (SourceFile, FileFacts) {
+    match decode(bytes) {
+        Ok(text) => {
+            let source = SourceFile::new(name, text).with_bom(has_bom(bytes));
+            let facts = match syntax::parse(id, &source.text) {
+                Ok(file) => check::check_file(id, &file, &source, catalog),
+                Err(d) => FileFacts {
+                    diagnostics: vec![*d],
+                    ..FileFacts::default()
+                },
+            };
+            (source, facts)
+        }
+        Err((at, prefix)) => {
+            let invalid = Diagnostic::new(Code::CP0001, "the file is not valid UTF-8")
+                .primary(Span::new(id, at, at), "invalid byte here")
+                .help("save the file as UTF-8");
+            (
+                SourceFile::new(name, prefix),
+                FileFacts {
+                    diagnostics: vec![invalid],
+                    ..FileFacts::default()
+                },
+            )
+        }
     }
 }

@@ -18,38 +18,58 @@ pub(crate) const MAX_PAIRS: usize = 256;
 
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, SourceFile};
 use crate::syntax::ast::File;
 use model::{Model, Policy};
 
-/// Check parsed files (each with its id) against the catalogue. Files that failed to parse are
-/// simply not passed in, so they stay out of cross-file checks.
-pub fn check(files: &[(FileId, File)], sources: &SourceMap, catalog: &Catalog) -> (Model, Vec<Diagnostic>) {
-    let mut out = Vec::new();
-    let mut policies: Vec<Policy> = Vec::new();
+/// What the checker takes from one file on its own: everything it needs from the syntax tree,
+/// so the tree can be dropped as soon as this returns (a compile set of thousands of files
+/// never holds more than one tree per thread).
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub policies: Vec<Policy>,
+    pub allows: Vec<suppress::Allow>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The per-file rules: string hygiene, lowering to the model, and the file's allow comments.
+/// Files are independent here, so the caller may run this for several files at once.
+pub fn check_file(id: FileId, file: &File, source: &SourceFile, catalog: &Catalog) -> FileFacts {
+    let mut diagnostics = Vec::new();
+    hygiene::check(file, &source.text, &mut diagnostics);
+    let policies = lower::lower_file(file, catalog, &mut diagnostics);
+    let allows = suppress::collect(id, source, file, &mut diagnostics);
+    FileFacts {
+        policies,
+        allows,
+        diagnostics,
+    }
+}
+
+/// The rules across files and within each policy, once every file is lowered: `policies` in
+/// compile-set order (the first definition of a name wins).
+pub fn check_set(policies: impl IntoIterator<Item = Policy>, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Model {
+    let mut kept: Vec<Policy> = Vec::new();
     let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (id, file) in files {
-        hygiene::check(file, &sources.get(*id).text, &mut out);
-        for policy in lower::lower_file(file, catalog, &mut out) {
-            if let Some(first) = by_name.get(&policy.name).map(|&i| &policies[i]) {
-                out.push(
-                    Diagnostic::new(Code::CP0102, format!("duplicate policy `{}`", policy.name))
-                        .primary(policy.name_span, "defined again here")
-                        .secondary(first.name_span, "first defined here")
-                        .help("policy names are unique across the compile set: each names one output directory"),
-                );
-                continue;
-            }
-            by_name.insert(policy.name.clone(), policies.len());
-            policies.push(policy);
+    for policy in policies {
+        if let Some(first) = by_name.get(&policy.name).map(|&i| &kept[i]) {
+            out.push(
+                Diagnostic::new(Code::CP0102, format!("duplicate policy `{}`", policy.name))
+                    .primary(policy.name_span, "defined again here")
+                    .secondary(first.name_span, "first defined here")
+                    .help("policy names are unique across the compile set: each names one output directory"),
+            );
+            continue;
         }
+        by_name.insert(policy.name.clone(), kept.len());
+        kept.push(policy);
     }
     if let Some(vendor) = catalog.vendor("intercom") {
-        for policy in &policies {
-            mapping::check(policy, vendor, &mut out);
-            lawful::check(policy, catalog, vendor, &mut out);
-            cmp::check(policy, &mut out);
+        for policy in &kept {
+            mapping::check(policy, vendor, out);
+            lawful::check(policy, catalog, vendor, out);
+            cmp::check(policy, out);
         }
     }
-    (Model { policies }, out)
+    Model { policies: kept }
 }

@@ -9,7 +9,9 @@ use crate::syntax::line_comments;
 
 const MARKER: &str = "consentc:";
 
-struct Allow {
+/// One allow comment and the declaration it covers.
+#[derive(Debug)]
+pub struct Allow {
     code: Code,
     comment: Span,
     /// The declaration it covers.
@@ -17,12 +19,9 @@ struct Allow {
     used: bool,
 }
 
-/// Drop the diagnostics that an allow comment covers; report malformed and unused allows.
-pub fn apply(files: &[(FileId, &SourceFile, &File)], diagnostics: &mut Vec<Diagnostic>) {
-    let mut allows = Vec::new();
-    for (id, source, file) in files {
-        allows.extend(collect(*id, source, file, diagnostics));
-    }
+/// Drop the diagnostics that an allow comment covers and report unused allows; `allows` are
+/// every file's, from [`collect`] (which reports the malformed ones).
+pub fn apply(mut allows: Vec<Allow>, diagnostics: &mut Vec<Diagnostic>) {
     let index = Index::new(&allows);
     diagnostics.retain(|d| {
         if d.severity != Severity::Warning {
@@ -112,7 +111,8 @@ impl Index {
     }
 }
 
-fn collect(id: FileId, source: &SourceFile, file: &File, out: &mut Vec<Diagnostic>) -> Vec<Allow> {
+/// The allow comments of one file, each with the declaration it covers.
+pub fn collect(id: FileId, source: &SourceFile, file: &File, out: &mut Vec<Diagnostic>) -> Vec<Allow> {
     let text = &source.text;
     let mut items = Vec::new();
     gather(&file.items, &mut items);

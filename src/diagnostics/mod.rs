@@ -82,7 +82,7 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             d.primary_span()
-                .map(|s| (sources.get(s.file).name.clone(), s.start, s.end))
+                .map(|s| (sources.get(s.file).name.as_str(), s.start, s.end))
                 .unwrap_or_default()
         };
         key(a)

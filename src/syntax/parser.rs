@@ -16,7 +16,7 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     let root = pairs.next().ok_or_else(|| internal(file))?;
     let builder = Builder { file };
     let mut items = Vec::new();
-    for pair in root.into_inner() {
+    for pair in significant(root) {
         match pair.as_rule() {
             Rule::EOI => {}
             _ => items.push(builder.item(pair)?),
@@ -36,12 +36,14 @@ struct Builder {
     file: FileId,
 }
 
-/// The pairs that carry meaning: punctuation rules exist only for error messages.
+/// The pairs that carry meaning: punctuation rules exist only for error messages, and comments
+/// are pairs only because atomic rules are fast to skip (comments are read from the text by
+/// `syntax::comments` where they matter).
 fn significant(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
     pair.into_inner().filter(|p| {
         !matches!(
             p.as_rule(),
-            Rule::eq | Rule::comma | Rule::lbrace | Rule::rbrace | Rule::rbracket | Rule::rparen
+            Rule::eq | Rule::comma | Rule::lbrace | Rule::rbrace | Rule::rbracket | Rule::rparen | Rule::comment
         )
     })
 }
@@ -118,7 +120,7 @@ impl Builder {
             }
             Rule::integer => ValueKind::Integer(self.integer(&pair)?),
             Rule::duration => {
-                let mut inner = pair.into_inner();
+                let mut inner = significant(pair);
                 let amount = inner.next().ok_or_else(|| internal(self.file))?;
                 let unit = inner.next().ok_or_else(|| internal(self.file))?;
                 let unit = TimeUnit::parse(unit.as_str()).ok_or_else(|| internal(self.file))?;
@@ -139,7 +141,7 @@ impl Builder {
                 })
             }
             Rule::list_value => {
-                let mut inner = pair.into_inner();
+                let mut inner = significant(pair);
                 let list = inner.next().ok_or_else(|| internal(self.file))?;
                 let items = self.list(list)?;
                 let except = match (inner.next(), inner.next()) {
@@ -259,7 +261,12 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Bo
     };
     let expected = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<&str> = positives.iter().map(describe).collect();
+            // A comment is allowed between any two tokens, so it is never news.
+            let mut words: Vec<&str> = positives
+                .iter()
+                .filter(|r| !matches!(r, Rule::comment))
+                .map(describe)
+                .collect();
             // What the grammar always allows at that point but `positives` omits.
             if words.is_empty() {
                 words.push("a value");
