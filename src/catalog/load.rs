@@ -73,6 +73,7 @@ fn vendor(name: &str, block: &Block) -> R<Vendor> {
         csp: IndexMap::new(),
         nodes: IndexMap::new(),
         leaves: Vec::new(),
+        covers: Default::default(),
     };
     for child in f.blocks() {
         let child_name = child.name.as_ref().map(|n| n.name.as_str());
@@ -95,6 +96,7 @@ fn vendor(name: &str, block: &Block) -> R<Vendor> {
             (kind, _) => return Err(format!("vendor `{name}`: unexpected block `{kind}`")),
         }
     }
+    v.index_covers();
     Ok(v)
 }
 

@@ -145,6 +145,9 @@ pub struct Vendor {
     pub nodes: IndexMap<String, Node>,
     /// Full paths of the leaves, in catalogue order; a [`LeafSet`] indexes this.
     pub leaves: Vec<String>,
+    /// The leaves below each node, computed once when the catalogue is loaded
+    /// ([`Vendor::index_covers`]): every feature path of every policy is looked up here.
+    pub covers: std::collections::HashMap<String, LeafSet>,
 }
 
 impl Vendor {
@@ -169,6 +172,19 @@ impl Vendor {
 
     /// Every leaf below `path` (the leaf itself for a leaf); `None` if the path is unknown.
     pub fn cover(&self, path: &str) -> Option<LeafSet> {
+        self.covers.get(path).cloned()
+    }
+
+    /// Fill [`Vendor::covers`] once every node is known.
+    pub(crate) fn index_covers(&mut self) {
+        self.covers = self
+            .nodes
+            .keys()
+            .filter_map(|path| Some((path.clone(), self.compute_cover(path)?)))
+            .collect();
+    }
+
+    fn compute_cover(&self, path: &str) -> Option<LeafSet> {
         let node = self.node(path)?;
         Some(match node.kind {
             NodeKind::Leaf(_) => self.leaf_index(path).into_iter().collect(),
@@ -199,10 +215,11 @@ impl Vendor {
         let mut out: Vec<&str> = Vec::new();
         let mut covered = LeafSet::new();
         for (path, _) in &self.nodes {
-            if out.iter().any(|o| path.starts_with(&format!("{o}."))) {
+            let below = |o: &&str| path.len() > o.len() && path.starts_with(*o) && path.as_bytes()[o.len()] == b'.';
+            if out.iter().any(below) {
                 continue;
             }
-            if let Some(cover) = self.cover(path) {
+            if let Some(cover) = self.covers.get(path) {
                 if !cover.is_empty() && cover.is_subset(set) && !cover.is_subset(&covered) {
                     covered.extend(cover);
                     out.push(path);

@@ -10,7 +10,9 @@ mod render;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::Catalog;
+use rayon::prelude::*;
+
+use crate::catalog::{Catalog, Vendor};
 use crate::check::model::{Model, Policy};
 
 /// Generated files, keyed by path relative to the output directory (`<policy>/<file>`).
@@ -44,41 +46,61 @@ pub struct Output {
 }
 
 /// Every output of every policy. `only_cmps` narrows the CMPs (empty: each policy's own).
+/// Policies are emitted several at once (each reads only its own part of the model) and merged
+/// in model order, so the output does not depend on the threads.
 pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Output, EmitError> {
     let renderer = render::Renderer::new().map_err(EmitError::Template)?;
-    let mut out = Output::default();
     let Some(vendor) = catalog.vendor("intercom") else {
-        return Ok(out);
+        return Ok(Output::default());
     };
-    for policy in &model.policies {
-        if policy.intercom.is_none() {
-            continue;
-        }
-        let dir = &policy.name;
-        let mut put = |name: &str, bytes: Vec<u8>| {
-            out.files.insert(format!("{dir}/{name}"), bytes);
+    let parts = model
+        .policies
+        .par_iter()
+        .filter(|policy| policy.intercom.is_some())
+        .map(|policy| emit_policy(policy, &renderer, catalog, vendor, only_cmps))
+        .collect::<Result<Vec<Output>, EmitError>>()?;
+    let mut out = Output::default();
+    for part in parts {
+        out.files.extend(part.files);
+        out.loaders.extend(part.loaders);
+    }
+    Ok(out)
+}
+
+/// One policy's directory: a loader and the CMP's files per selected CMP, then the documents.
+fn emit_policy(
+    policy: &Policy,
+    renderer: &render::Renderer,
+    catalog: &Catalog,
+    vendor: &Vendor,
+    only_cmps: &[String],
+) -> Result<Output, EmitError> {
+    let mut out = Output::default();
+    let dir = &policy.name;
+    let mut put = |name: &str, bytes: Vec<u8>| {
+        out.files.insert(format!("{dir}/{name}"), bytes);
+    };
+    for cmp in selected_cmps(policy, only_cmps) {
+        let config = config::loader_config(policy, vendor, cmp);
+        let js = loader::render_loader(&config, cmp).map_err(|e| EmitError::Loader {
+            policy: policy.name.clone(),
+            cmp: cmp.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let name = format!("intercom-loader.{cmp}.js");
+        let size = LoaderSize {
+            path: format!("{dir}/{name}"),
+            raw: js.len(),
+            gzip: gzip_len(js.as_bytes()),
         };
-        for cmp in selected_cmps(policy, only_cmps) {
-            let config = config::loader_config(policy, vendor, cmp);
-            let js = loader::render_loader(&config, cmp).map_err(|e| EmitError::Loader {
-                policy: policy.name.clone(),
-                cmp: cmp.to_owned(),
-                reason: e.to_string(),
-            })?;
-            let name = format!("intercom-loader.{cmp}.js");
-            out.loaders.push(LoaderSize {
-                path: format!("{dir}/{name}"),
-                raw: js.len(),
-                gzip: gzip_len(js.as_bytes()),
-            });
-            put(&name, js.into_bytes());
-            for (file, text) in cmp_configs::render(&renderer, policy, vendor, cmp).map_err(EmitError::Template)? {
-                put(&file, text.into_bytes());
-            }
-        }
-        for (file, text) in documents::render(&renderer, policy, catalog, vendor).map_err(EmitError::Template)? {
+        put(&name, js.into_bytes());
+        for (file, text) in cmp_configs::render(renderer, policy, vendor, cmp).map_err(EmitError::Template)? {
             put(&file, text.into_bytes());
         }
+        out.loaders.push(size);
+    }
+    for (file, text) in documents::render(renderer, policy, catalog, vendor).map_err(EmitError::Template)? {
+        put(&file, text.into_bytes());
     }
     Ok(out)
 }
