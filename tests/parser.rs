@@ -340,6 +340,20 @@ fn comments_of_both_kinds_anywhere_between_tokens() {
 }
 
 #[test]
+fn comments_inside_lists_durations_and_except_are_not_values() {
+    let tree = parse("x = [a /* 1 */, // 2\n b] /* 3 */ except /* 4 */ [c]\ny = 2 // 5\n weeks");
+    let [Item::Assignment(x), Item::Assignment(y)] = &tree.items[..] else {
+        panic!("two assignments: {tree:?}")
+    };
+    let ValueKind::List { items, except: Some(except) } = &x.value.kind else {
+        panic!("a list with except: {x:?}")
+    };
+    assert_eq!(items.len(), 2);
+    assert!(matches!(&except.kind, ValueKind::List { items, .. } if items.len() == 1));
+    assert!(matches!(&y.value.kind, ValueKind::Duration(d) if d.amount == 2));
+}
+
+#[test]
 fn identifiers_are_lowercase_ascii() {
     for text in [
         "Key = 1",
