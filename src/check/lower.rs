@@ -272,6 +272,7 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
 
     let mut retention = Retention::default();
     let mut facade_block: Option<Facade> = None;
+    let mut facade_span: Option<Span> = None;
     let mut seen: Vec<(&str, Span)> = Vec::new();
     for child in &r.blocks {
         let kind = child.kind.name.as_str();
@@ -334,6 +335,7 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
                         );
                     }
                 }
+                facade_span = Some(child.kind.span);
                 facade_block = Some(Facade {
                     label: label
                         .map(|l| l.value)
@@ -352,6 +354,15 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
                 ["retention", "facade"],
             )),
         }
+    }
+    if let (Load::WhenGranted, Some(span)) = (load.value, facade_span) {
+        let mut d = Diagnostic::new(Code::CP0412, "this `facade` is never drawn")
+            .primary(span, "a facade stands in for the messenger only with `load = on_interaction`");
+        d = match load.span {
+            Some(at) => d.secondary(at, "the messenger loads as soon as it is granted"),
+            None => d.secondary(b.kind.span, "`load` is `when_granted` by default"),
+        };
+        out.push(d.help("remove the `facade` block, or set `load = on_interaction` to load the messenger on a click"));
     }
     let facade = match load.value {
         Load::OnInteraction => Some(facade_block.unwrap_or(Facade {

@@ -74,6 +74,7 @@ codes! {
     CP0409 => Warning, "an `except` that removes nothing, or a feature listed twice";
     CP0410 => Warning, "a `consentc:allow` comment that silences nothing";
     CP0411 => Warning, "an invisible or direction-changing character in a string";
+    CP0412 => Warning, "a `facade` block that is never drawn";
 }
 
 impl Code {
