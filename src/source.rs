@@ -40,6 +40,10 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters before each [`CHAR_BLOCK`]-byte boundary, so a column is counted from the
+    /// nearest boundary rather than from the line start: thousands of diagnostics on one long
+    /// line (a minified file) stay linear.
+    chars_at_block: Vec<usize>,
     /// The file began with a BOM, which [`decode`] turned into three spaces: columns on the
     /// first line do not count them, as editors do not show the BOM.
     bom: bool,
@@ -64,10 +68,16 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let mut chars_at_block = vec![0];
+        for block in text.as_bytes().chunks(CHAR_BLOCK) {
+            let before = chars_at_block.last().copied().unwrap_or(0);
+            chars_at_block.push(before + char_starts(block));
+        }
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            chars_at_block,
             bom: false,
         }
     }
@@ -89,11 +99,27 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let mut column = self.text[start..offset].chars().count() + 1;
+        let mut column = self.chars_before(offset) - self.chars_before(start) + 1;
         if self.bom && line == 0 {
             column = column.saturating_sub(BOM_PADDING.len()).max(1);
         }
         LineCol { line: line + 1, column }
+    }
+}
+
+/// Bytes per entry of [`SourceFile::chars_at_block`].
+const CHAR_BLOCK: usize = 1024;
+
+/// How many characters start in `bytes`: every byte that is not a UTF-8 continuation byte.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+impl SourceFile {
+    /// Characters before the char boundary `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHAR_BLOCK;
+        self.chars_at_block[block] + char_starts(&self.text.as_bytes()[block * CHAR_BLOCK..offset])
     }
 }
 
@@ -165,6 +191,20 @@ mod tests {
         // `x` follows two multi-byte characters
         assert_eq!(f.line_col(3 + 2 + 3), LineCol { line: 2, column: 3 });
         assert_eq!(f.line_col(f.text.len() - 1), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_agree_with_counting_from_the_line_start_across_blocks() {
+        // Two- and three-byte characters straddle the 1 KiB block boundaries.
+        let line: String = (0..3000).map(|i| ["a", "é", "€"][i % 3]).collect();
+        let text = format!("x\n{line}\n{line}");
+        let f = SourceFile::new("a", text.clone());
+        for (offset, _) in text.char_indices() {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(f.line_col(offset).column, expected, "at byte {offset}");
+        }
+        assert_eq!(f.line_col(text.len()).column, line.chars().count() + 1);
     }
 
     #[test]

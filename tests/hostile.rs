@@ -598,6 +598,12 @@ fn floods_of_declarations_are_answered_quickly() {
             "unknown-keys",
             fill("policy a {\n", &|i| format!("k{i} = {i}\n"), "}\n"),
         ),
+        // One line, so every diagnostic's column is counted along it, with non-ASCII text so
+        // columns are not byte offsets.
+        (
+            "unknown-keys-one-line",
+            fill("policy a { ", &|i| format!("k{i} = \"é\" "), "}\n"),
+        ),
     ];
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, text) in cases {
