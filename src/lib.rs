@@ -16,4 +16,9 @@ pub mod source;
 pub mod syntax;
 
 pub use build::{build_paths, BuildError, Built};
+
+/// The README's Rust snippets, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 pub use compile::{check_paths, check_sources, Checked, InputError};
