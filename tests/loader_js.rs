@@ -2,203 +2,11 @@
 //! inside a fake browser (tests/js/fake_browser.js) with a fake Intercom widget and fake CMPs,
 //! and asserts on what the JavaScript did (requests, cookies, storage, DOM, widget calls).
 
+mod common;
+
+use common::*;
 use consentc::emit::loader::{known_cmps, render_loader};
-use flate2::{write::GzEncoder, Compression};
-use rquickjs::{CatchResultExt, Context, Runtime};
 use serde_json::{json, Value};
-use std::io::Write;
-
-const BROWSER: &str = include_str!("js/fake_browser.js");
-const INTERCOM: &str = include_str!("js/fake_intercom.js");
-const FAKE_COOKIECONSENT: &str = include_str!("js/fakes/cookieconsent.js");
-const FAKE_KLARO: &str = include_str!("js/fakes/klaro.js");
-const EXAMPLE: &str = include_str!("js/config.example.json");
-
-const CMPS: [&str; 3] = ["cookieconsent", "klaro", "custom"];
-const URL: &str = "https://app.acme.test/app/home";
-const NONCE: &str = "n0nce-4f2a";
-
-/// One vocabulary for every CMP, so a scenario runs unchanged against each adapter:
-/// cmp.load() runs the CMP's script, cmp.returning({purpose: bool}) stores an earlier visit's
-/// choice, cmp.choose({purpose: bool}) is the visitor answering or changing their mind,
-/// cmp.prefsShown() counts preference openings, cmp.breakIt() makes the CMP's API throw.
-const DRIVERS: &str = r#"
-var CC_CATEGORY = {support: 'functionality', guidance: 'marketing', analytics: 'analytics'};
-var DRIVERS = {
-  cookieconsent: {
-    load: function () { __cc.load(); },
-    returning: function (c) { __cc.returning(Object.keys(c).filter(function (p) { return c[p] === true; }).map(function (p) { return CC_CATEGORY[p]; })); },
-    choose: function (c) { __cc.accept(Object.keys(c).filter(function (p) { return c[p] === true; }).map(function (p) { return CC_CATEGORY[p]; })); },
-    prefsShown: function () { return __cc.prefsShown; },
-    breakIt: function () { __cc.breakWith(); },
-  },
-  klaro: {
-    load: function () { __klaro.load(); },
-    returning: function (c) { var s = {}; Object.keys(c).forEach(function (p) { s['intercom-' + p] = c[p] === true; }); __klaro.returning(s); },
-    choose: function (c) { var s = {}; Object.keys(c).forEach(function (p) { s['intercom-' + p] = c[p] === true; }); __klaro.save(s); },
-    prefsShown: function () { return __klaro.shown; },
-    breakIt: function () { __klaro.breakWith(); },
-  },
-  custom: {
-    load: function () {},
-    returning: function (c) { window.consentc = {q: [c]}; },
-    choose: function (c) { window.consentc.set(c); },
-    prefsShown: function () { return __customPrefs; },
-    breakIt: function () { throw new Error('the custom adapter has no CMP to break'); },
-  },
-};
-var __customPrefs = 0;
-window.addEventListener('consentc:preferences', function () { __customPrefs++; });
-var cmp = DRIVERS[CMP];
-function step(ms) { __advance(ms === undefined ? 100 : ms); }
-// Klaro re-inserts the widget script it finds tagged with its service (see its fake): those
-// copies are Klaro's, not loads by the loader.
-function copies() { return CMP === 'klaro' ? __klaro.reinserted : 0; }
-function loads() { return widgetRequests().length - copies(); }
-function widgetRequests() { return __log.requests.filter(function (r) { return r.tag === 'SCRIPT' && r.src === WIDGET; }); }
-function icCookies() { return __cookies().filter(function (c) { return c.name.indexOf('intercom-') === 0; }); }
-function icStorage() { return localStorage.keys().concat(sessionStorage.keys()).filter(function (k) { return k.indexOf('intercom.') === 0; }); }
-function calls(m) { return __intercom.methods(m); }
-function widgetDom() { return document.querySelectorAll('#intercom-frame, #intercom-container, .intercom-lightweight-app').length + document.querySelectorAll('script').filter(function (s) { return s.src === WIDGET; }).length; }
-function facade() { return document.querySelector('button'); }
-"#;
-
-struct Tab {
-    _rt: Runtime,
-    ctx: Context,
-    cmp: &'static str,
-}
-
-impl Tab {
-    /// A fresh page at `url` with the fake browser, the fake widget served at the config's
-    /// widget URL, and the CMP's fake (not yet loaded).
-    fn open(url: &str, cmp: &'static str, config: &Value) -> Tab {
-        let rt = Runtime::new().expect("runtime");
-        let ctx = Context::full(&rt).expect("context");
-        let tab = Tab { _rt: rt, ctx, cmp };
-        tab.js(&format!("globalThis.__PAGE_URL = {};", json!(url)));
-        tab.js(BROWSER);
-        tab.js(INTERCOM);
-        tab.js(FAKE_COOKIECONSENT);
-        tab.js(FAKE_KLARO);
-        tab.js(&format!(
-            "var CMP = {}; var WIDGET = {}; __intercom.serve(function (s) {{ return s === WIDGET; }});",
-            json!(cmp),
-            json!(config["widget_src"])
-        ));
-        tab.js(DRIVERS);
-        tab
-    }
-
-    /// Runs statements; a thrown exception or an error inside a listener or timer fails the test.
-    fn js(&self, code: &str) {
-        self.ctx.with(|ctx| {
-            let r: rquickjs::Result<()> = ctx.eval(code);
-            if let Err(e) = r.catch(&ctx) {
-                panic!("[{}] JavaScript failed: {e}\n--- in:\n{}", self.cmp, excerpt(code));
-            }
-            let errors: String = ctx
-                .eval("typeof __log === 'undefined' ? '' : __log.errors.splice(0).join('\\n')")
-                .unwrap_or_default();
-            if !errors.is_empty() {
-                panic!(
-                    "[{}] errors in listeners or timers:\n{errors}\n--- after:\n{}",
-                    self.cmp,
-                    excerpt(code)
-                );
-            }
-        })
-    }
-
-    /// The JSON value of a JavaScript expression.
-    fn val(&self, expr: &str) -> Value {
-        let text: String = self.ctx.with(|ctx| {
-            let r: rquickjs::Result<Option<String>> = ctx.eval(format!("JSON.stringify(({expr}))"));
-            match r.catch(&ctx) {
-                Ok(s) => s.unwrap_or_else(|| "null".into()),
-                Err(e) => panic!("[{}] JavaScript failed: {e}\n--- in: {expr}", self.cmp),
-            }
-        });
-        serde_json::from_str(&text).expect("JSON from JavaScript")
-    }
-
-    /// Runs the loader rendered for this tab's CMP, as a script with a CSP nonce.
-    fn load(&self, config: &Value) -> String {
-        let loader = render_loader(config, self.cmp).expect("loader renders");
-        self.js(&format!("document.currentScript = __currentScript({});", json!(NONCE)));
-        self.js(&loader);
-        self.js("document.currentScript = null;");
-        loader
-    }
-}
-
-fn excerpt(code: &str) -> String {
-    let s: String = code.chars().take(600).collect();
-    if s.len() < code.len() {
-        s + " …"
-    } else {
-        s
-    }
-}
-
-fn example() -> Value {
-    serde_json::from_str(EXAMPLE).expect("example config")
-}
-
-fn cmp_block(cmp: &str) -> Value {
-    match cmp {
-        "cookieconsent" => json!({
-            "name": "cookieconsent",
-            "purposes": {"support": "functionality", "guidance": "marketing", "analytics": "analytics"},
-            "options": {},
-            "script_attrs": {"data-category": "functionality"}
-        }),
-        // As the real build tags it: Klaro re-inserts scripts tagged with a service's name.
-        "klaro" => json!({
-            "name": "klaro",
-            "purposes": {"support": "livechat", "guidance": "marketing", "analytics": "analytics"},
-            "options": {},
-            "script_attrs": {"data-name": "intercom-support"}
-        }),
-        "custom" => json!({"name": "custom", "purposes": {}, "options": {}, "script_attrs": {}}),
-        // Adapters written on the same seam by others: a plausible block, for sizes only.
-        other => json!({
-            "name": other,
-            "purposes": {"support": "C0003", "guidance": "C0004", "analytics": "C0002"},
-            "options": {},
-            "script_attrs": {}
-        }),
-    }
-}
-
-/// The example policy for `cmp`, with `patch` applied key by key (an object value replaces the
-/// whole key; `leaves` and `purposes` patches are merged one level deeper).
-fn config(cmp: &str, patch: Value) -> Value {
-    let mut c = example();
-    c["cmp"] = cmp_block(cmp);
-    if let Value::Object(p) = patch {
-        for (k, v) in p {
-            match (k.as_str(), v) {
-                ("leaves" | "purposes", Value::Object(inner)) => {
-                    for (ik, iv) in inner {
-                        c[k.as_str()][ik.as_str()] = iv;
-                    }
-                }
-                (_, v) => c[k.as_str()] = v,
-            }
-        }
-    }
-    c
-}
-
-/// Loads as soon as granted, on every page: the plainest policy.
-fn eager(cmp: &str) -> Value {
-    config(cmp, json!({"load": "when_granted", "facade": null, "pages": null}))
-}
-
-const ALL: &str = "{support: true, guidance: true, analytics: true}";
-const SUPPORT_ONLY: &str = "{support: true, guidance: false, analytics: false}";
-const NOTHING: &str = "{support: false, guidance: false, analytics: false}";
 
 #[test]
 fn nothing_happens_before_consent() {
@@ -981,69 +789,389 @@ fn the_loader_is_plain_and_csp_friendly() {
     ));
 }
 
-fn gzip_len(text: &str) -> usize {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-    enc.write_all(text.as_bytes()).expect("gzip");
-    enc.finish().expect("gzip").len()
+// ------------------------------------------------------------------ specialized variants
+
+/// The smallest policy: one consent purpose gating the messenger and the Help Center, loaded
+/// as soon as granted, on every page; no identity, no tracking, no tours, no facade, no GPC
+/// effect, cleanup on withdrawal. Its loader carries none of the optional code.
+fn minimal(cmp: &str) -> Value {
+    let mut c = eager(cmp);
+    c["purposes"] = json!({"support": {"basis": "consent", "gpc": "ignore", "behavioural": false}});
+    c["leaves"] = json!({
+        "intercom.messenger": {"purpose": "support", "requires": []},
+        "intercom.help_center": {"purpose": "support", "requires": ["intercom.messenger"]}
+    });
+    c
 }
 
-/// Raw and gzipped sizes of every adapter's build of the example policy, with and without the
-/// facade, and the share of the policy's own data (the config view) in each.
-fn sizes() -> Vec<(&'static str, [usize; 5])> {
-    known_cmps()
+/// The minimal policy with one feature on: each turns on one flag of the core template (and
+/// those it implies: page views also the update budget and navigation, a second purpose the
+/// budget and behavioural purposes).
+fn variant(cmp: &str, feature: &str) -> Value {
+    let mut c = minimal(cmp);
+    let leaf = |c: &mut Value, leaf: &str, purpose: &str| {
+        c["leaves"][leaf] = json!({"purpose": purpose, "requires": ["intercom.messenger"]});
+    };
+    match feature {
+        "minimal" => {}
+        "identity" => leaf(&mut c, "intercom.identity", "support"),
+        "attributes" => leaf(&mut c, "intercom.tracking.attributes", "support"),
+        "views" => leaf(&mut c, "intercom.tracking.page_views", "support"),
+        "multi" => {
+            c["purposes"]["guidance"] = json!({"basis": "consent", "gpc": "ignore", "behavioural": true});
+            leaf(&mut c, "intercom.product_tours", "guidance");
+        }
+        "behavioural" => c["purposes"]["support"]["behavioural"] = json!(true),
+        "pages" => c["pages"] = json!(["/app/**"]),
+        "gpc" => {
+            c["purposes"]["support"] = json!({"basis": "legitimate_interest", "gpc": "strict", "behavioural": false})
+        }
+        "reload" => c["on_withdraw"] = json!("reload"),
+        "interaction" => c["load"] = json!("on_interaction"),
+        "facade" => {
+            c["load"] = json!("on_interaction");
+            c["facade"] = json!({"label": "Chat", "color": "#000", "position": "left"});
+        }
+        other => panic!("no variant {other}"),
+    }
+    c
+}
+
+const VARIANTS: [&str; 12] = [
+    "minimal",
+    "identity",
+    "attributes",
+    "views",
+    "multi",
+    "behavioural",
+    "pages",
+    "gpc",
+    "reload",
+    "interaction",
+    "facade",
+    "full",
+];
+
+/// The core scenarios, run against every variant and every CMP with a driver: nothing before
+/// consent; a grant boots exactly once with the right settings; the firewall blocks what is not
+/// granted; a withdrawal cleans up. What each feature changes is asserted where it shows.
+#[test]
+fn every_variant_runs_the_core_scenarios() {
+    for cmp in CMPS {
+        for name in VARIANTS {
+            let cfg = if name == "full" { full(cmp) } else { variant(cmp, name) };
+            let loader = render_loader(&cfg, cmp).expect("renders");
+            let tab = Tab::open(URL, cmp, &cfg);
+            tab.js(&format!("var VARIANT = {}; cmp.load();", json!(name)));
+            tab.js("window.intercomSettings = {app_id: 'abc123xy', alignment: 'left', plan: 'pro', email: 'a@b.c', user_hash: 'h'};");
+            tab.load(&cfg);
+            tab.js(
+                "Intercom('boot', {z_index: 5}); Intercom('show'); Intercom('startTour', 1); step(2000);
+                 eq(__log.requests, [], VARIANT + ': nothing before consent'); eq(__intercom.calls, []);
+                 eq(icCookies(), []); eq(Intercom.booted, false); eq(Intercom.q, [['shutdown']]);",
+            );
+            tab.js(&format!("cmp.choose({SUPPORT_ONLY}); step(500);"));
+            if cfg["load"] == "on_interaction" {
+                tab.js("eq(__log.requests, [], VARIANT + ': on_interaction waits for a request');");
+                if cfg["facade"].is_null() {
+                    // Without a facade nothing ever asks: the widget never loads.
+                    assert!(
+                        !loader.contains("createElement(\"button\")"),
+                        "[{cmp} {name}] no facade code"
+                    );
+                    continue;
+                }
+                tab.js("facade().click(); step(500);");
+            }
+            // Only `support` is granted: a leaf of another purpose stays off.
+            let identity = cfg["leaves"]["intercom.identity"]["purpose"] == "support";
+            let attributes = cfg["leaves"]["intercom.tracking.attributes"]["purpose"] == "support";
+            let behavioural = cfg["purposes"]["support"]["behavioural"] == true;
+            tab.js(&format!(
+                "eq(loads(), 1, VARIANT + ': one widget script'); eq(__intercom.boots.length, 1, VARIANT + ': one boot');
+                 var b = __intercom.boots[0];
+                 eq([b.app_id, b.api_base, b.consent_support, b.alignment, b.z_index], ['abc123xy', 'https://api-iam.eu.intercom.io', true, 'left', 5], VARIANT);
+                 eq(b.hide_notifications, {}, VARIANT + ': hide_notifications');
+                 eq(b.plan, {}, VARIANT + ': custom data'); eq(b.email, {}, VARIANT + ': identity');
+                 Intercom('startTour', 2); Intercom('trackEvent', 'x'); Intercom('notAMethod');
+                 eq(calls('startTour').concat(calls('trackEvent'), calls('notAMethod')), [], VARIANT + ': the firewall blocks what is not granted');
+                 Intercom('showArticle', 3); eq(calls('showArticle'), [['showArticle', 3]], VARIANT + ': granted methods pass');",
+                !behavioural,
+                if attributes { "'pro'" } else { "undefined" },
+                if identity { "'a@b.c'" } else { "undefined" },
+            ));
+            if cfg["leaves"]["intercom.tracking.page_views"]["purpose"] == "support" {
+                tab.js("history.pushState({}, '', '/app/next'); step(1000); eq(__intercom.updates.length, 1, VARIANT + ': a page view');");
+            }
+            if !cfg["pages"].is_null() {
+                tab.js(
+                    "history.pushState({}, '', '/pricing'); eq(Intercom.booted, false, VARIANT + ': off the pages');
+                     history.pushState({}, '', '/app/back'); step(500); eq(__intercom.boots.length, 2, VARIANT + ': back on the pages');",
+                );
+            }
+            if cfg["purposes"]["guidance"].is_object() && name != "full" {
+                tab.js(
+                    "cmp.choose({support: true, guidance: true}); step(500);
+                     eq(__intercom.updates[__intercom.updates.length - 1].consent_guidance, true, VARIANT + ': the consent update');
+                     Intercom('startTour', 4); eq(calls('startTour'), [['startTour', 4]], VARIANT + ': granted later');",
+                );
+            }
+            tab.js(&format!(
+                "cmp.choose({NOTHING}); step(500);
+                 assert(__intercom.shutdowns >= 1, VARIANT + ': shutdown'); eq(icCookies(), [], VARIANT + ': cookies');
+                 eq(icStorage(), []); eq(widgetDom(), 0, VARIANT + ': the widget is removed'); eq(Intercom.booted, false);
+                 eq(__log.reloads, {}, VARIANT + ': reload');
+                 Intercom('show'); eq(calls('show').length, {}, VARIANT + ': nothing forwarded after the withdrawal');",
+                u8::from(cfg["on_withdraw"] == "reload"),
+                if cfg["facade"].is_object() { 1 } else { 0 },
+            ));
+        }
+    }
+}
+
+/// GPC in the variant that reads it: `strict` never grants, whatever the CMP says.
+#[test]
+fn the_gpc_variant_reads_the_signal() {
+    for cmp in CMPS {
+        let cfg = variant(cmp, "gpc");
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js("navigator.globalPrivacyControl = true; cmp.load();");
+        tab.load(&cfg);
+        tab.js(&format!(
+            "cmp.choose({ALL}); step(1000); eq(__log.requests, [], 'strict under GPC');"
+        ));
+    }
+}
+
+/// Each variant carries only its own optional code (a sample of the names each flag guards).
+#[test]
+fn a_variant_carries_only_the_code_it_uses() {
+    let smallest = render_loader(&minimal("custom"), "custom").expect("renders");
+    for absent in [
+        "pl=",
+        "pg=",
+        "cp=",
+        "fc=",
+        "history[k]",
+        "globalPrivacyControl",
+        "reload",
+        "Ck",
+        "on(Ci)",
+        "on(Ct)",
+        "on(Cv)",
+    ] {
+        assert!(!smallest.contains(absent), "{absent:?} in the minimal loader");
+    }
+    for (feature, present) in [
+        ("pages", "pg="),
+        ("views", "cp="),
+        ("views", "history[k]"),
+        ("gpc", "globalPrivacyControl"),
+        ("reload", "reload()"),
+        ("identity", "on(Ci)"),
+        ("attributes", "on(Ct)"),
+        ("facade", "fc="),
+    ] {
+        let loader = render_loader(&variant("custom", feature), "custom").expect("renders");
+        assert!(
+            loader.contains(present),
+            "{present:?} missing from the {feature} variant"
+        );
+    }
+    let polled = render_loader(&minimal("klaro"), "klaro").expect("renders");
+    assert!(polled.contains("pl="), "an adapter that polls gets pl");
+}
+
+/// Every feature the loader can carry at once: identity, custom data, page views, pages, the
+/// facade, reload on withdrawal and a purpose whose level GPC changes. The largest build.
+fn full(cmp: &str) -> Value {
+    config(
+        cmp,
+        json!({"on_withdraw": "reload",
+            "leaves": {"intercom.identity": {"purpose": "support", "requires": ["intercom.messenger"]}},
+            "purposes": {"support": {"basis": "legitimate_interest", "gpc": "honor", "behavioural": false}}}),
+    )
+}
+
+/// One loader build measured: gzipped (level 9) without the facade and with it (equal when the
+/// policy has none), raw bytes of the full build.
+struct Size {
+    name: String,
+    raw: usize,
+    gzip: usize,
+    with_facade: usize,
+}
+
+fn measure(name: String, config: &Value, cmp: &str) -> Size {
+    let with = render_loader(config, cmp).expect("renders");
+    let mut bare = config.clone();
+    bare["facade"] = Value::Null;
+    let without = render_loader(&bare, cmp).expect("renders");
+    Size {
+        name,
+        raw: with.len(),
+        gzip: gzip_len(&without),
+        with_facade: gzip_len(&with),
+    }
+}
+
+/// The policies under `policies/` and `examples/` that check without errors (examples also
+/// hold one that fails on purpose), each with every CMP it declares: `(policy/cmp, config)`.
+fn policy_configs() -> Vec<(String, Value)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let vendor = consentc::catalog::builtin().vendor("intercom").expect("intercom");
+    let mut files = Vec::new();
+    for dir in ["policies", "examples"] {
+        policy_files(&root.join(dir), &mut files);
+    }
+    files.sort();
+    let mut configs = Vec::new();
+    for file in files {
+        let bytes = std::fs::read(&file).expect("read policy");
+        let checked = consentc::check_sources(vec![(file.display().to_string(), bytes)]);
+        if checked.has_errors() {
+            continue;
+        }
+        for policy in &checked.model.policies {
+            for cmp in policy.cmps.keys() {
+                let config = consentc::emit::config::loader_config(policy, vendor, cmp);
+                configs.push((format!("{}/{cmp}", policy.name), config));
+            }
+        }
+    }
+    assert!(configs.len() >= 10, "the policies were not found: {}", configs.len());
+    configs
+}
+
+fn policy_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.ends_with("node_modules") {
+            policy_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "policy") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every build the budget covers: the repository's policies, and the example and the
+/// full-featured test configs for every CMP.
+fn sizes() -> Vec<Size> {
+    let mut sizes: Vec<Size> = policy_configs()
         .iter()
-        .map(|cmp| {
-            let with = render_loader(&config(cmp, json!({})), cmp).expect("renders");
-            let without = render_loader(&eager(cmp), cmp).expect("renders");
-            // The same build with an empty config: the loader's own code.
-            let view_start = without.find("(window,document,").expect("config") + 17;
-            let view_end = without.rfind(",\"Intercom\"").expect("config");
-            let code = format!("{}{{}}{}", &without[..view_start], &without[view_end..]);
-            (
-                *cmp,
-                [
-                    without.len(),
-                    gzip_len(&without),
-                    with.len(),
-                    gzip_len(&with),
-                    gzip_len(&code),
-                ],
-            )
-        })
-        .collect()
+        .map(|(name, c)| measure(name.clone(), c, c["cmp"]["name"].as_str().expect("cmp")))
+        .collect();
+    for cmp in known_cmps() {
+        sizes.push(measure(format!("minimal/{cmp}"), &minimal(cmp), cmp));
+        sizes.push(measure(format!("example/{cmp}"), &config(cmp, json!({})), cmp));
+        sizes.push(measure(format!("full/{cmp}"), &full(cmp), cmp));
+    }
+    sizes
 }
 
-/// The size report, and the budgets this loader keeps: the facade adds under 1 KB gzipped, and
-/// no build grows past today's ceiling unnoticed. The spec's 2 KB for a whole build is checked
-/// by `spec_budget_of_2k_per_build` (ignored: not met, see docs/loader.md, "Size").
+/// The size report (docs/loader.md, "Size"), and the spec's budget: under 2 KB gzipped per
+/// build without the facade, the facade under 1 KB more.
 #[test]
 fn size_budget() {
     println!(
-        "{:>14} {:>7} {:>7} {:>7} {:>7} {:>7}",
-        "cmp", "raw", "gzip", "+facade", "gzip", "code gz"
+        "{:<36} {:>6} {:>6} {:>8} {:>7}",
+        "policy/cmp", "raw", "gzip", "+facade", "facade"
     );
-    for (cmp, [raw, gz, raw_f, gz_f, code]) in sizes() {
-        println!("{cmp:>14} {raw:>7} {gz:>7} {raw_f:>7} {gz_f:>7} {code:>7}");
-        assert!(gz_f < gz + 1024, "[{cmp}] the facade adds {} bytes gzipped", gz_f - gz);
+    for s in sizes() {
+        let facade = s.with_facade - s.gzip;
+        println!(
+            "{:<36} {:>6} {:>6} {:>8} {:>7}",
+            s.name, s.raw, s.gzip, s.with_facade, facade
+        );
+        assert!(facade < 1024, "[{}] the facade adds {facade} bytes gzipped", s.name);
+    }
+}
+
+/// The builds that do not fit the spec's 2 KB, by name prefix, each with the ceiling it must
+/// stay under so that growth is noticed. docs/loader.md, "Size", has the numbers and what stands
+/// in the way: the code the contract requires for pages, single-page navigation, the update
+/// budget and the settings filter, plus the catalogue's method and settings names, come to more
+/// than 2 KB as soon as a policy uses pages or a second purpose. A prefix whose builds all fit
+/// must leave this table (the test says so).
+const OVER_2K: &[(&str, usize)] = &[
+    ("docs_site/", 2200),
+    ("demo/", 2540),
+    ("demo_chat_button/", 2580),
+    ("saas_app/", 2820),
+    ("example/", 2750),
+    ("full/", 2820),
+    // The minimal policy fits with the custom, vanilla-cookieconsent, Klaro and Cookiebot
+    // adapters; these four adapters alone take 250 to 360 bytes gzipped.
+    ("minimal/onetrust", 2260),
+    ("minimal/usercentrics", 2300),
+    ("minimal/didomi", 2180),
+    ("minimal/tcf", 2200),
+];
+
+/// A ratchet, not the budget: every build stays under 2 KB or under its `OVER_2K` ceiling, so
+/// the sizes can only go down. The spec's budget itself is `spec_budget_of_2k_per_build`.
+#[test]
+fn sizes_only_go_down_towards_2k() {
+    let sizes = sizes();
+    for s in &sizes {
+        let over = OVER_2K.iter().find(|(prefix, _)| s.name.starts_with(prefix));
+        let ceiling = over.map_or(2048, |(_, ceiling)| *ceiling);
         assert!(
-            gz < 3072,
-            "[{cmp}] {gz} bytes gzipped without the facade: over the ceiling"
+            s.gzip < ceiling,
+            "[{}] {} bytes gzipped without the facade (limit {ceiling})",
+            s.name,
+            s.gzip
+        );
+        assert!(
+            s.with_facade - s.gzip < 1024,
+            "[{}] the facade adds {} bytes gzipped",
+            s.name,
+            s.with_facade - s.gzip
         );
     }
-}
-
-#[test]
-#[ignore = "the spec's 2 KB per build is not met (docs/loader.md, Size)"]
-fn spec_budget_of_2k_per_build() {
-    for (cmp, [_, gz, _, gz_f, _]) in sizes() {
-        assert!(gz < 2048, "[{cmp}] {gz} bytes gzipped without the facade");
-        assert!(gz_f < gz + 1024, "[{cmp}] the facade adds {} bytes gzipped", gz_f - gz);
+    for (prefix, _) in OVER_2K {
+        assert!(
+            sizes.iter().any(|s| s.name.starts_with(prefix) && s.gzip >= 2048),
+            "every {prefix} build fits 2 KB now: take it out of OVER_2K"
+        );
     }
+    assert!(
+        sizes.iter().any(|s| s.name.starts_with("minimal/")),
+        "the minimal builds are measured"
+    );
 }
 
+/// The spec's budget, unconditionally: under 2 KB gzipped per CMP build, the facade under 1 KB
+/// more. Ignored because it fails today (docs/loader.md, "Size", says by how much and why);
+/// `cargo test --test loader_js -- --ignored spec_budget` shows where things stand.
+#[test]
+#[ignore = "the spec's 2 KB per build is not met yet (docs/loader.md, Size)"]
+fn spec_budget_of_2k_per_build() {
+    let over: Vec<String> = sizes()
+        .iter()
+        .filter(|s| s.gzip >= 2048 || s.with_facade - s.gzip >= 1024)
+        .map(|s| format!("{}: {} B gzipped (+{} facade)", s.name, s.gzip, s.with_facade - s.gzip))
+        .collect();
+    assert!(over.is_empty(), "over the budget:\n{}", over.join("\n"));
+}
+
+/// Prints a loader: `LOADER=saas_app/onetrust` (a policy's), `LOADER=full/klaro`,
+/// `LOADER=example/klaro` or `LOADER=<variant>/klaro` (the test configs; variants as in
+/// `VARIANTS`, `minimal` among them).
 #[test]
 #[ignore]
 fn dump_loader() {
-    let cmp = std::env::var("CMP").unwrap_or_else(|_| "klaro".into());
-    print!("{}", render_loader(&config(&cmp, json!({})), &cmp).unwrap());
+    let name = std::env::var("LOADER").unwrap_or_else(|_| "example/klaro".into());
+    let (which, cmp) = name.split_once('/').expect("LOADER=<policy>/<cmp>");
+    let config = match which {
+        "example" => config(cmp, json!({})),
+        "full" => full(cmp),
+        variant_name if VARIANTS.contains(&variant_name) => variant(cmp, variant_name),
+        _ => policy_configs()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c)
+            .expect("a policy/cmp of the repository"),
+    };
+    print!("{}", render_loader(&config, cmp).unwrap());
 }

@@ -345,7 +345,11 @@ fn comments_inside_lists_durations_and_except_are_not_values() {
     let [Item::Assignment(x), Item::Assignment(y)] = &tree.items[..] else {
         panic!("two assignments: {tree:?}")
     };
-    let ValueKind::List { items, except: Some(except) } = &x.value.kind else {
+    let ValueKind::List {
+        items,
+        except: Some(except),
+    } = &x.value.kind
+    else {
         panic!("a list with except: {x:?}")
     };
     assert_eq!(items.len(), 2);

@@ -5,11 +5,17 @@
 //! - checking never panics, reports no error for a valid policy, and is deterministic;
 //! - building is deterministic: twice the same files, and the same files whichever order the
 //!   two input files come in;
-//! - every generated loader parses as JavaScript (QuickJS), every `.json` output as JSON;
+//! - every generated loader parses as JavaScript (QuickJS), every `.json` output as JSON, and
+//!   runs: loaded in the fake browser of tests/loader_js.rs with the page calling Intercom, it
+//!   requests nothing before consent; built for the CMPs with a fake driven generically here
+//!   (custom, vanilla-cookieconsent, Klaro), a grant of every purpose boots the widget once and
+//!   a withdrawal of every purpose cleans up, with no JavaScript error on the way, so that no
+//!   combination of the loader's specialized code paths can hide a ReferenceError;
 //! - a valid policy cut short or with a byte changed still gets sound diagnostics, no panic.
 //!
 //! `PROPTEST_CASES=1000 cargo test --test properties` runs more cases than the default.
 
+mod common;
 #[path = "../benches/corpus/mod.rs"]
 mod corpus;
 
@@ -180,6 +186,136 @@ proptest! {
                 }
             } else if path.ends_with(".json") {
                 prop_assert!(serde_json::from_str::<serde_json::Value>(text).is_ok(), "`{}` is not JSON", path);
+            }
+        }
+    }
+}
+
+/// A path on the policy's pages (the first glob made of plain characters, its wildcards filled
+/// in), `/app/home` without pages, and whether the loader is sure to find it on its pages.
+fn page_path(pages: &serde_json::Value) -> (String, bool) {
+    let Some(globs) = pages.as_array() else {
+        return ("/app/home".to_owned(), true);
+    };
+    let plain = |g: &&str| g.starts_with('/') && g.chars().all(|c| c.is_ascii_alphanumeric() || "/_-.*".contains(c));
+    match globs.iter().filter_map(serde_json::Value::as_str).find(plain) {
+        Some(glob) => (glob.replace("**", "x").replace('*', "x"), true),
+        None => ("/".to_owned(), false),
+    }
+}
+
+/// Every purpose granted, then every purpose refused, in the CMP's own terms (`cmp` has a fake
+/// in the shared harness). `values` are the CMP values of the policy's purposes.
+fn choice_js(cmp: &str, grant: bool) -> String {
+    match (cmp, grant) {
+        ("custom", _) => {
+            format!("var c = {{}}; PURPOSES.forEach(function (p) {{ c[p] = {grant}; }}); consentc.set(c);")
+        }
+        ("cookieconsent", true) => "__cc.accept(VALUES);".to_owned(),
+        ("cookieconsent", false) => "__cc.accept([]);".to_owned(),
+        ("klaro", _) => format!(
+            "var c = {{}}; PURPOSES.forEach(function (p) {{ c['intercom-' + p] = {grant}; }}); __klaro.save(c);"
+        ),
+        _ => unreachable!("no generic driver for {cmp}"),
+    }
+}
+
+/// Runs one generated loader: nothing before consent; for a CMP with a generic driver, a grant of
+/// every purpose (and a click on the facade, if any) boots the widget at most once, exactly once
+/// when the messenger is mapped and the page is surely on the policy's pages, and a withdrawal
+/// of every purpose removes the widget, its cookies and its storage.
+fn run_loader(config: &serde_json::Value, cmp: &str, loader: &str) -> Result<(), String> {
+    let cmp: &'static str = consentc::emit::loader::known_cmps()
+        .iter()
+        .copied()
+        .find(|c| *c == cmp)
+        .ok_or_else(|| format!("unknown CMP {cmp}"))?;
+    let (path, on_pages) = page_path(&config["pages"]);
+    let purposes: Vec<&String> = config["purposes"]
+        .as_object()
+        .map(|p| p.keys().collect())
+        .unwrap_or_default();
+    let values: Vec<serde_json::Value> = config["cmp"]["purposes"]
+        .as_object()
+        .map(|p| p.values().cloned().collect())
+        .unwrap_or_default();
+    std::panic::catch_unwind(|| {
+        let tab = common::Tab::open(&format!("https://app.acme.test{path}"), cmp, config);
+        tab.js(&format!(
+            "var PURPOSES = {}; var VALUES = {};
+             if (CMP === 'cookieconsent') __cc.categories = ['necessary'].concat(VALUES);
+             if (CMP === 'klaro') __klaro.config.services = PURPOSES.map(function (p) {{ return {{name: 'intercom-' + p, purposes: ['x']}}; }});
+             window.intercomSettings = {{app_id: 'abc123xy', alignment: 'left', plan: 'pro'}};",
+            serde_json::json!(purposes),
+            serde_json::json!(values)
+        ));
+        tab.run(loader);
+        tab.js("Intercom('boot', {email: 'a@b.c'}); Intercom('show'); Intercom('startTour', 1); step(3000);
+             eq(__log.requests, [], 'nothing before consent'); eq(__intercom.calls, []); eq(Intercom.booted, false);");
+        if !["custom", "cookieconsent", "klaro"].contains(&cmp) {
+            return;
+        }
+        // The CMP can only say something about a purpose its block maps (the custom banner
+        // speaks for all): an unmapped consent purpose is never granted, an unmapped
+        // legitimate-interest or contract one is granted by any answer and never refused.
+        let messenger = &config["leaves"]["intercom.messenger"]["purpose"];
+        let mapped = cmp == "custom" || messenger.as_str().is_some_and(|m| config["cmp"]["purposes"].get(m).is_some());
+        let by_any_answer = messenger.as_str().is_some_and(|m| config["purposes"][m]["basis"] != "consent");
+        let granted = messenger.is_string() && (mapped || by_any_answer);
+        let withdrawn = !granted || mapped;
+        let asked = config["load"] == "when_granted" || config["facade"].is_object();
+        let boots = if granted && on_pages && asked { "1" } else { "__intercom.boots.length > 1 ? -1 : __intercom.boots.length" };
+        tab.js(&format!(
+            "cmp.load(); {} step(500); if (facade()) facade().click(); step(1000);
+             eq(__intercom.boots.length, {boots}, 'one boot at most, and one when granted');
+             Intercom('update', {{plan: 'team'}}); Intercom('show'); Intercom('onHide', function () {{}});
+             history.pushState({{}}, '', location.pathname + '#next'); __setVisibility('hidden'); __setVisibility('visible');
+             step(2000);",
+            choice_js(cmp, true)
+        ));
+        tab.js(&format!("{} step(1000);", choice_js(cmp, false)));
+        if withdrawn {
+            tab.js(
+                "eq(icCookies(), [], 'cookies removed'); eq(icStorage(), []); eq(widgetDom(), 0, 'widget removed');
+                 eq(Intercom.booted, false);",
+            );
+        }
+    })
+    .map_err(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default()
+    })
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// Every generated loader runs (see the module comment), and so does each policy's loader
+    /// for the CMPs driven generically, whichever CMPs the policy declares.
+    #[test]
+    fn generated_loaders_run_a_grant_and_a_withdrawal(choices in choices()) {
+        let files = two_files(&choices);
+        let checked = consentc::check_sources(files.clone());
+        prop_assert!(!checked.has_errors(), "errors in a valid policy:\n{}", errors(&checked));
+        let out = build(&checked);
+        let vendor = catalog::builtin().vendor("intercom").expect("the intercom vendor");
+        for policy in &checked.model.policies {
+            let declared = policy.cmps.keys().map(String::as_str);
+            for cmp in declared.chain(["custom", "cookieconsent", "klaro"]) {
+                let config = emit::config::loader_config(policy, vendor, cmp);
+                if config.is_null() {
+                    continue;
+                }
+                let path = format!("{}/intercom-loader.{cmp}.js", policy.name);
+                let loader = match out.get(&path) {
+                    Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                    None => consentc::emit::loader::render_loader(&config, cmp).map_err(|e| TestCaseError::fail(e.to_string()))?,
+                };
+                if let Err(e) = run_loader(&config, cmp, &loader) {
+                    prop_assert!(false, "`{}` for {} failed: {}\n{}", policy.name, cmp, e, show(&files));
+                }
             }
         }
     }

@@ -356,8 +356,10 @@ fn intercom(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<I
         }
     }
     if let (Load::WhenGranted, Some(span)) = (load.value, facade_span) {
-        let mut d = Diagnostic::new(Code::CP0412, "this `facade` is never drawn")
-            .primary(span, "a facade stands in for the messenger only with `load = on_interaction`");
+        let mut d = Diagnostic::new(Code::CP0412, "this `facade` is never drawn").primary(
+            span,
+            "a facade stands in for the messenger only with `load = on_interaction`",
+        );
         d = match load.span {
             Some(at) => d.secondary(at, "the messenger loads as soon as it is granted"),
             None => d.secondary(b.kind.span, "`load` is `when_granted` by default"),

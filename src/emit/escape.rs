@@ -30,6 +30,37 @@ fn escape_for_script(json: &str) -> String {
     out
 }
 
+/// A name as a CSS identifier (an id or class in a selector): ASCII letters, digits, `-`, `_`
+/// and non-ASCII characters stay, every other character becomes a hexadecimal escape.
+pub fn css_ident(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.chars() {
+        if ch.is_ascii_alphanumeric() || ch == '-' || ch == '_' || !ch.is_ascii() {
+            out.push(ch);
+        } else {
+            out.push_str(&format!("\\{:x} ", u32::from(ch)));
+        }
+    }
+    out
+}
+
+/// Text as a double-quoted CSS string (an attribute selector's value): `"`, `\\` and every
+/// control character become hexadecimal escapes, each ended by a space, so nothing can close
+/// the string or the selector.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        if ch == '"' || ch == '\\' || ch.is_control() {
+            out.push_str(&format!("\\{:x} ", u32::from(ch)));
+        } else {
+            out.push(ch);
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Text as the value of a double-quoted HTML attribute, or as HTML text content.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
@@ -77,6 +108,17 @@ mod tests {
         assert!(!s.contains('<'));
         assert!(!s.contains('\u{2028}'));
         assert_eq!(s, "\"\\u003c/script\\u003e\\u003c!--\\u2028\\\"'`${x}\"");
+    }
+
+    #[test]
+    fn css_idents_are_escaped() {
+        assert_eq!(css_ident("intercom-frame"), "intercom-frame");
+        assert_eq!(css_ident("a\"b"), "a\\22 b");
+    }
+
+    #[test]
+    fn css_strings_cannot_be_closed() {
+        assert_eq!(css_string("a\"b\\c\nd,e"), "\"a\\22 b\\5c c\\a d,e\"");
     }
 
     #[test]

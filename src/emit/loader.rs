@@ -9,7 +9,7 @@ use std::fmt;
 use handlebars::Handlebars;
 use serde_json::{json, Map, Value};
 
-use super::escape::js_json;
+use super::escape::{css_ident, css_string, js_json};
 
 const CORE: &str = include_str!("../../templates/loader.js.hbs");
 const FACADE: &str = include_str!("../../templates/facade.js.hbs");
@@ -74,23 +74,32 @@ impl std::error::Error for LoaderError {}
 /// Renders the loader for `cmp` from the policy's loader `config` (the shape in
 /// docs/loader.md; `tests/js/config.example.json` is an example).
 pub fn render_loader(config: &Value, cmp: &str) -> Result<String, LoaderError> {
-    if !ADAPTERS.iter().any(|(name, _)| *name == cmp) {
+    let registry = registry().as_ref().map_err(|e| LoaderError::Template(e.clone()))?;
+    let Some(polls) = registry.polls.get(cmp) else {
         return Err(LoaderError::UnknownCmp(cmp.to_owned()));
-    }
-    let hb = registry().as_ref().map_err(|e| LoaderError::Template(e.clone()))?;
-
+    };
     let view = js_view(config);
-    let facade = view.get("facade").is_some();
-    let data = json!({ "config": js_json(&view), "facade": facade });
-    hb.render(&format!("loader-{cmp}"), &data)
+    let mut data = specialization(config, &view);
+    data["poll"] = json!(polls);
+    data["config"] = json!(js_json(&slots(&view)));
+    registry
+        .hb
+        .render(&format!("loader-{cmp}"), &data)
         .map_err(|e| LoaderError::Template(e.to_string()))
+}
+
+/// The compiled templates, and for each CMP whether its adapter polls with `pl` (the core
+/// defines `pl` only then).
+struct Registry {
+    hb: Handlebars<'static>,
+    polls: std::collections::HashMap<&'static str, bool>,
 }
 
 /// One registry for every CMP, built once: a build renders thousands of loaders, and compiling
 /// the templates each time was most of its time. Template `loader-<cmp>` is the core with that
 /// CMP's adapter as its `adapter` partial.
-fn registry() -> &'static Result<Handlebars<'static>, String> {
-    static REGISTRY: std::sync::OnceLock<Result<Handlebars<'static>, String>> = std::sync::OnceLock::new();
+fn registry() -> &'static Result<Registry, String> {
+    static REGISTRY: std::sync::OnceLock<Result<Registry, String>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
@@ -98,141 +107,297 @@ fn registry() -> &'static Result<Handlebars<'static>, String> {
         let err = |e: handlebars::TemplateError| e.to_string();
         hb.register_partial("facade", compact(FACADE)).map_err(err)?;
         let core = compact(CORE);
+        let mut polls = std::collections::HashMap::new();
         for (name, adapter) in ADAPTERS {
-            hb.register_partial(&format!("adapter-{name}"), compact(adapter))
-                .map_err(err)?;
+            let adapter = compact(adapter);
+            polls.insert(*name, adapter.contains("pl("));
+            hb.register_partial(&format!("adapter-{name}"), adapter).map_err(err)?;
             let loader = core.replace("{{> adapter}}", &format!("{{{{> adapter-{name}}}}}"));
             hb.register_template_string(&format!("loader-{name}"), loader)
                 .map_err(err)?;
         }
-        Ok(hb)
+        Ok(Registry { hb, polls })
     })
 }
 
-/// The config as the script reads it (docs/loader.md, "What the script receives"): the same
-/// facts, with everything that can be worked out before the page runs worked out here, so the
-/// script stays within its size budget. Leaves become the list of purposes each method needs
-/// (its leaf's purpose and those of every leaf it requires; a method whose leaf can never run
-/// is left out), page globs become anchored regular expressions, settings lists become one
-/// key -> kind map, the DOM ids and classes one selector. The CMP block passes unchanged: it is
-/// the adapter's `cmp`.
+/// The flags the core template's `{{#if}}` blocks test: a policy's loader carries only the code
+/// of the features it uses. Every flag is always present (the templates render in strict mode).
+fn specialization(c: &Value, view: &Value) -> Value {
+    let pages = view.get("g").is_some();
+    let views = view.get("v").is_some();
+    json!({
+        "facade": view.get("y").is_some(),
+        "interaction": c["load"] == "on_interaction",
+        "pages": pages,
+        "identity": view.get("i").is_some(),
+        "attributes": view.get("t").is_some(),
+        "views": views,
+        "budget": view.get("u").is_some(),
+        // Consent attributes change while the messenger runs only with another purpose.
+        "multi": view["p"].as_object().is_some_and(|p| p.len() > 1),
+        "behavioural": view["z"].as_array().is_some_and(|z| !z.is_empty()),
+        // Single-page navigation matters only for `pages` and page views.
+        "nav": pages || views,
+        "gpc": view["p"].as_object().into_iter().flatten().any(|(_, level)| level.is_array()),
+        "reload": c["on_withdraw"] == "reload",
+    })
+}
+
+/// The config as the script reads it (docs/loader.md, "What the script receives"), keyed by
+/// slot name (see [`SLOTS`]): the same facts, with everything that can be worked out before
+/// the page runs worked out here, and nothing the script of this policy does not read, so the
+/// script stays within its size budget. Leaves become the purposes each method needs (its
+/// leaf's and those of every leaf it requires; a method whose leaf can never run is left out),
+/// grouped by that set; page globs become anchored regular expressions; settings lists become
+/// space-joined strings; the DOM ids and classes one selector. An optional slot is present only
+/// when the policy uses its feature, and the flags follow from that ([`specialization`]).
 fn js_view(c: &Value) -> Value {
     let leaves = c.get("leaves").and_then(Value::as_object);
-    let needs = |leaf: &Value| -> Value {
+    // The script splits needs at spaces and tells group keys apart by their first character:
+    // a purpose name outside the policy language's `[a-z][a-z0-9_]*` turns its leaf off.
+    let needs = |leaf: &Value| {
         leaf.as_str()
             .and_then(|l| leaf_needs(leaves, l, 0))
-            .map_or(json!(0), |v| json!(v))
+            .filter(|n| n.iter().all(|p| plain_name(p)))
     };
-    let mut methods = Map::new();
-    if let Some(m) = c.get("methods").and_then(Value::as_object) {
-        for (name, leaf) in m {
-            let n = needs(leaf);
-            if n != json!(0) {
-                methods.insert(name.clone(), n);
-            }
-        }
-    }
     let messenger = needs(&c["messenger"]);
-    // A callback with no method of its own belongs to the messenger.
-    for cb in c["callbacks"].as_array().into_iter().flatten() {
-        if let Some(name) = cb.as_str() {
-            if !methods.contains_key(name) && messenger != json!(0) {
-                methods.insert(name.to_owned(), messenger.clone());
-            }
+    let settings = &c["settings"];
+    let identity = messenger.as_ref().and(needs(&settings["identity_leaf"]));
+    let attributes = messenger.as_ref().and(needs(&settings["attributes_leaf"]));
+    let page_views = messenger.as_ref().and(needs(&settings["page_views_leaf"]));
+    let purposes = purpose_levels(c);
+    // The update budget keeps one `update` in reserve for a consent change; those happen while
+    // the messenger runs only when another purpose than its own exists.
+    let budget = page_views.is_some() || purposes.len() > 1;
+    let mut view = json!({
+        "k": format!("consentc:{}", c["policy"].as_str().unwrap_or_default()),
+        "b": OWN_KEYS.iter().map(|k| ((*k).to_owned(), c[*k].clone())).collect::<Map<_, _>>(),
+        "p": purposes,
+        "z": behavioural_purposes(c),
+        "m": messenger.as_ref().map_or(String::new(), |m| m.join(" ")),
+        "f": method_groups(c, &needs, messenger.as_ref()),
+        "s": settings_kinds(settings, identity.is_some(), attributes.is_some()),
+        "c": c["cookie_prefix"],
+        "l": c["storage_prefix"],
+        "q": removal_selector(&c["dom"], &c["widget_src"]),
+        "e": script_attrs(c),
+        "x": {"p": object(&c["cmp"]["purposes"]), "o": object(&c["cmp"]["options"])},
+    });
+    if let Some(globs) = c.get("pages").and_then(Value::as_array) {
+        view["g"] = json!(pages_regex(globs.iter().filter_map(Value::as_str)));
+    }
+    for (key, leaf) in [("i", identity), ("t", attributes), ("v", page_views)] {
+        if let Some(purposes) = leaf {
+            view[key] = json!(purposes.join(" "));
         }
     }
-    let purposes: Map<String, Value> = c["purposes"]
+    if budget {
+        view["u"] = update_budget(&c["update_limit"]);
+    }
+    if let Some(facade) = facade(c) {
+        view["y"] = facade;
+    }
+    view
+}
+
+/// `[index, window_ms, debounce_ms]`: a page view or the page's own `update` is sent only while
+/// the list of update times in the window has no entry at `index` (count - 2), so that one of
+/// Intercom's `count` updates stays free for a consent change; the page-view debounce.
+fn update_budget(limit: &Value) -> Value {
+    let count = limit["count"].as_u64().unwrap_or(0);
+    json!([count.saturating_sub(2), limit["window_ms"], limit["debounce_ms"]])
+}
+
+/// The boot keys the loader sets itself (the config has a value for each): the page cannot
+/// override them, so the settings lists the script receives leave them out.
+const OWN_KEYS: [&str; 2] = ["app_id", "api_base"];
+
+/// A name the policy language allows for a purpose.
+fn plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The widget script's attributes: the CMP's category attributes, and its `src`.
+fn script_attrs(c: &Value) -> Value {
+    let mut attrs = Map::new();
+    attrs.insert("src".to_owned(), c["widget_src"].clone());
+    for (name, value) in c["cmp"]["script_attrs"].as_object().into_iter().flatten() {
+        if name != "src" {
+            attrs.insert(name.clone(), value.clone());
+        }
+    }
+    Value::Object(attrs)
+}
+
+fn object(v: &Value) -> Value {
+    if v.is_object() {
+        v.clone()
+    } else {
+        json!({})
+    }
+}
+
+fn strings(v: &Value) -> impl Iterator<Item = &str> {
+    v.as_array().into_iter().flatten().filter_map(Value::as_str)
+}
+
+/// What grants each purpose: 1 an affirmative grant (`consent`; `honor` under GPC), 2 any
+/// answer without an objection (`legitimate_interest`, `contract`), 0 nothing (`strict` under
+/// GPC). Pairs `[without GPC, with GPC]` only when GPC changes some purpose's level; the script
+/// then reads GPC (the `gpc` flag), otherwise it never needs to.
+fn purpose_levels(c: &Value) -> Map<String, Value> {
+    let levels: Vec<(&String, u8, u8)> = c["purposes"]
         .as_object()
         .into_iter()
         .flatten()
         .map(|(name, p)| {
-            // What grants the purpose, without and with a GPC signal: 1 an affirmative grant
-            // (`consent`; `honor` under GPC), 2 any answer without an objection
-            // (`legitimate_interest`, `contract`), 0 nothing (`strict` under GPC).
             let plain = if p["basis"] == "consent" { 1 } else { 2 };
             let gpc = match p["gpc"].as_str() {
                 Some("honor") => 1,
                 Some("strict") => 0,
                 _ => plain,
             };
-            let behavioural = u8::from(p["behavioural"] == true);
-            (name.clone(), json!([plain, gpc, behavioural]))
+            (name, plain, gpc)
         })
         .collect();
-    let settings = &c["settings"];
-    let mut kinds = Map::new();
-    for (list, kind) in [("messenger", 1), ("identity", 2), ("verification", 3)] {
-        for key in settings[list].as_array().into_iter().flatten() {
-            if let Some(k) = key.as_str() {
-                kinds.insert(k.to_owned(), json!(kind));
-            }
-        }
-    }
-    let pages = match c.get("pages").and_then(Value::as_array) {
-        Some(globs) => json!(globs
-            .iter()
-            .filter_map(Value::as_str)
-            .map(glob_regex)
-            .collect::<Vec<_>>()),
-        None => Value::Null,
-    };
-    let dom = &c["dom"];
-    let selector: Vec<String> = dom["ids"]
-        .as_array()
+    let gpc_matters = levels.iter().any(|(_, plain, gpc)| plain != gpc);
+    levels
+        .into_iter()
+        .map(|(name, plain, gpc)| {
+            let level = if gpc_matters { json!([plain, gpc]) } else { json!(plain) };
+            (name.clone(), level)
+        })
+        .collect()
+}
+
+/// The purposes holding a behavioural leaf: while none is granted, `hide_notifications`.
+fn behavioural_purposes(c: &Value) -> Vec<&str> {
+    c["purposes"]
+        .as_object()
         .into_iter()
         .flatten()
-        .filter_map(Value::as_str)
-        .map(|i| format!("#{}", css_ident(i)))
-        .chain(
-            dom["classes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(|k| format!(".{}", css_ident(k))),
-        )
-        .collect();
-    let limit = &c["update_limit"];
-    let list = |v: &Value| if v.is_array() { v.clone() } else { json!([]) };
-    let mut cmp = c["cmp"].clone();
-    if !cmp.is_object() {
-        cmp = json!({});
-    }
-    for key in ["purposes", "options", "script_attrs"] {
-        if !cmp[key].is_object() {
-            cmp[key] = json!({});
+        .filter(|(_, p)| p["behavioural"] == true)
+        .map(|(name, _)| name.as_str())
+        .collect()
+}
+
+/// The methods the firewall knows, grouped by what they need: `{"<key>": "<methods,
+/// space-joined>"}`. The key is the purposes a method needs, space-joined (its leaf's and those
+/// of every leaf it requires), prefixed with `+` for a callback (kept and registered again
+/// after every boot); the empty key holds the methods always forwarded. A method whose leaf is
+/// off is left out, so the firewall drops it; a callback without a method of its own belongs
+/// to the messenger. A name with a space could not be told apart once joined: it is left out
+/// too, which fails closed (the catalogue and the policy language have none).
+fn method_groups(
+    c: &Value,
+    needs: &dyn Fn(&Value) -> Option<Vec<String>>,
+    messenger: Option<&Vec<String>>,
+) -> Map<String, Value> {
+    let always: Vec<&str> = strings(&c["always_forward"]).collect();
+    let callbacks: Vec<&str> = strings(&c["callbacks"]).collect();
+    let mut keyed: Vec<(String, String)> = always.iter().map(|m| ((*m).to_owned(), String::new())).collect();
+    let mut add = |method: &str, needs: &[String]| {
+        let known = keyed.iter().any(|(name, _)| name == method);
+        if known || method.contains(' ') {
+            return;
+        }
+        let marker = if callbacks.contains(&method) { "+" } else { "" };
+        keyed.push((method.to_owned(), format!("{marker}{}", needs.join(" "))));
+    };
+    for (name, leaf) in c["methods"].as_object().into_iter().flatten() {
+        if let Some(needs) = needs(leaf) {
+            add(name, &needs);
         }
     }
-    let mut view = json!({
-        "k": format!("consentc:{}", c["policy"].as_str().unwrap_or_default()),
-        "b": {"app_id": c["app_id"], "api_base": c["api_base"]},
-        "w": c["widget_src"],
-        "o": u8::from(c["load"] == "on_interaction"),
-        "g": pages,
-        "r": u8::from(c["on_withdraw"] == "reload"),
-        "p": purposes,
-        "m": messenger,
-        "f": methods,
-        "a": list(&c["always_forward"]),
-        "h": list(&c["callbacks"]),
-        "s": kinds,
-        "i": needs(&settings["identity_leaf"]),
-        "t": needs(&settings["attributes_leaf"]),
-        "v": needs(&settings["page_views_leaf"]),
-        "u": [limit["count"], limit["window_ms"], limit["debounce_ms"]],
-        "c": c["cookie_prefix"],
-        "l": c["storage_prefix"],
-        // Every script element too: the loader removes those whose src is the widget's (a CMP may
-        // have re-inserted a copy of the one the loader injected).
-        "q": selector.into_iter().chain(["script".to_owned()]).collect::<Vec<_>>().join(","),
-        "cmp": cmp,
-    });
-    // The facade is drawn only for `load = on_interaction`: with `when_granted` there is no
-    // request to wait for.
-    if c["load"] == "on_interaction" && c.get("facade").is_some_and(|f| !f.is_null()) {
-        view["facade"] = c["facade"].clone();
+    if let Some(needs) = messenger {
+        for cb in &callbacks {
+            add(cb, needs);
+        }
     }
-    view
+    let mut groups = Map::new();
+    for (method, key) in keyed {
+        let members = groups.entry(key).or_insert_with(|| json!(""));
+        let joined = match members.as_str() {
+            Some("") | None => method,
+            Some(m) => format!("{m} {method}"),
+        };
+        *members = json!(joined);
+    }
+    groups
+}
+
+/// The settings lists as `[messenger, identity, verification]`, each space-joined; the script
+/// gives a key the kind 1, 2 or 3 by its list and treats any other key as custom data. Only
+/// what the policy needs: without the identity leaf, identity and verification keys form one
+/// list that is always blocked (needed only when custom data can pass); `app_id` and
+/// `api_base` are the loader's own keys and never read from the page.
+fn settings_kinds(settings: &Value, identity: bool, attributes: bool) -> Vec<String> {
+    let verification: Vec<&str> = strings(&settings["verification"]).collect();
+    let messenger = strings(&settings["messenger"])
+        .filter(|k| !OWN_KEYS.contains(k))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let identity_keys = strings(&settings["identity"]).filter(|k| !verification.contains(k));
+    if identity {
+        vec![
+            messenger,
+            identity_keys.collect::<Vec<_>>().join(" "),
+            verification.join(" "),
+        ]
+    } else if attributes {
+        vec![
+            messenger,
+            identity_keys
+                .chain(verification.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ]
+    } else {
+        vec![messenger]
+    }
+}
+
+/// Every element withdrawal removes, as one selector: the widget's DOM ids and classes, and
+/// every script element whose `src` is the widget's (the one the loader injected, and any copy
+/// a CMP re-inserted).
+fn removal_selector(dom: &Value, widget_src: &Value) -> String {
+    let scripts = format!("script[src={}]", css_string(widget_src.as_str().unwrap_or_default()));
+    strings(&dom["ids"])
+        .map(|i| format!("#{}", css_ident(i)))
+        .chain(strings(&dom["classes"]).map(|k| format!(".{}", css_ident(k))))
+        .chain([scripts])
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `[label, color, side]`, only with `load = on_interaction`: with `when_granted` there is no
+/// request to wait for. The side is one of two words whatever the policy says.
+fn facade(c: &Value) -> Option<Value> {
+    let f = c
+        .get("facade")
+        .filter(|f| f.is_object() && c["load"] == "on_interaction")?;
+    let side = if f["position"] == "left" { "left" } else { "right" };
+    Some(json!([f["label"], f["color"], side]))
+}
+
+/// The view's keys in the order of the core template's parameter list (`[Cn,Cb,P,...]`): the
+/// script receives the view as one array, so its keys cost nothing. A key the policy does not
+/// use is 0 (or left off at the end).
+const SLOTS: [&str; 18] = [
+    "k", "b", "p", "z", "m", "f", "s", "c", "l", "q", "e", "x", "g", "i", "t", "v", "u", "y",
+];
+
+fn slots(view: &Value) -> Value {
+    let mut values: Vec<Value> = SLOTS
+        .iter()
+        .map(|key| view.get(*key).cloned().unwrap_or(json!(0)))
+        .collect();
+    while values.last() == Some(&json!(0)) {
+        values.pop();
+    }
+    Value::Array(values)
 }
 
 /// The purposes a leaf needs: its own and, recursively, those of the leaves it requires.
@@ -252,6 +417,18 @@ fn leaf_needs(leaves: Option<&Map<String, Value>>, leaf: &str, depth: u8) -> Opt
         }
     }
     Some(out)
+}
+
+/// The policy's pages as one anchored regular expression over `location.pathname`: the globs'
+/// expressions as alternatives (none: nothing matches, a path is never empty).
+fn pages_regex<'a>(globs: impl Iterator<Item = &'a str>) -> String {
+    let bodies: Vec<String> = globs
+        .map(|g| {
+            let anchored = glob_regex(g);
+            anchored[1..anchored.len() - 1].to_owned()
+        })
+        .collect();
+    format!("^(?:{})$", bodies.join("|"))
 }
 
 /// A page glob as an anchored regular expression over `location.pathname`: `*` is any run of
@@ -286,19 +463,6 @@ fn glob_regex(glob: &str) -> String {
     }
     out.push_str(tail);
     out.push('$');
-    out
-}
-
-/// An id or class name as a CSS identifier (catalogue names are plain; this keeps them so).
-fn css_ident(name: &str) -> String {
-    let mut out = String::new();
-    for ch in name.chars() {
-        if ch.is_ascii_alphanumeric() || ch == '-' || ch == '_' || !ch.is_ascii() {
-            out.push(ch);
-        } else {
-            out.push_str(&format!("\\{:x} ", u32::from(ch)));
-        }
-    }
     out
 }
 
@@ -347,6 +511,15 @@ mod tests {
     }
 
     #[test]
+    fn pages_are_one_expression() {
+        assert_eq!(
+            pages_regex(["/app/**", "/help/*"].into_iter()),
+            "^(?:/app(/.*)?|/help/[^/]*)$"
+        );
+        assert_eq!(pages_regex([].into_iter()), "^(?:)$");
+    }
+
+    #[test]
     fn leaf_needs_follow_requirements_and_stop_at_off_leaves() {
         let leaves = json!({
             "m": {"purpose": "support", "requires": []},
@@ -363,10 +536,41 @@ mod tests {
         assert_eq!(leaf_needs(l, "loop", 0), None);
     }
 
+    /// The script splits method and settings lists at spaces: the catalogue's names have none.
     #[test]
-    fn css_idents_are_escaped() {
-        assert_eq!(css_ident("intercom-frame"), "intercom-frame");
-        assert_eq!(css_ident("a\"b"), "a\\22 b");
+    fn catalogue_names_have_no_spaces() {
+        let vendor = crate::catalog::builtin().vendor("intercom").expect("intercom");
+        let methods = vendor
+            .leaves
+            .iter()
+            .enumerate()
+            .flat_map(|(i, _)| vendor.leaf_feature(i).methods.clone());
+        let names: Vec<String> = methods
+            .chain(vendor.callbacks.iter().cloned())
+            .chain(vendor.always_forward.iter().cloned())
+            .chain(vendor.settings_messenger.iter().cloned())
+            .chain(vendor.settings_identity.iter().cloned())
+            .chain(vendor.settings_verification.iter().cloned())
+            .collect();
+        assert!(names.len() > 40);
+        for name in names {
+            assert!(!name.is_empty() && !name.chars().any(char::is_whitespace), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn purpose_names_outside_the_language_turn_their_leaves_off() {
+        let config = json!({
+            "messenger": "m",
+            "leaves": {"m": {"purpose": "a b", "requires": []}},
+            "methods": {"show": "m"},
+            "callbacks": ["onShow"],
+            "always_forward": ["hide"],
+        });
+        let view = js_view(&config);
+        assert_eq!(view["m"], json!(""));
+        assert_eq!(view["f"], json!({"": "hide"}));
+        assert!(plain_name("support_2") && !plain_name("Support") && !plain_name("") && !plain_name("2x"));
     }
 
     #[test]

@@ -373,16 +373,25 @@
   g.sessionStorage = new Storage();
 
   // ---------------------------------------------------------------- DOM
+  // CSS escapes in a quoted attribute value: `\` and up to six hex digits (and one space after
+  // them), or `\` and any other character for itself.
+  function cssUnescape(v) {
+    return v.replace(/\\(?:([0-9a-fA-F]{1,6}) ?|([^]))/g, (_, hex, ch) => (hex ? String.fromCodePoint(parseInt(hex, 16)) : ch));
+  }
   function parseSelector(sel) {
-    const m = /^([a-zA-Z][a-zA-Z0-9-]*)?(?:#([\w-]+))?((?:\.[\w-]+)*)(?:\[([\w-]+)(?:=(?:"([^"]*)"|'([^']*)'|([^\]]*)))?\])?$/.exec(sel.trim());
+    const m = /^([a-zA-Z][a-zA-Z0-9-]*)?(?:#([\w-]+))?((?:\.[\w-]+)*)(?:\[([\w-]+)(?:=(?:"((?:[^"\\]|\\[^])*)"|'((?:[^'\\]|\\[^])*)'|([^\]]*)))?\])?$/.exec(sel.trim());
     if (!m) throw new Error('fake DOM: unsupported selector ' + sel);
     return {
       tag: m[1] ? m[1].toUpperCase() : null,
       id: m[2] || null,
       classes: m[3] ? m[3].split('.').filter(Boolean) : [],
       attr: m[4] || null,
-      value: m[5] !== undefined ? m[5] : m[6] !== undefined ? m[6] : m[7] !== undefined ? m[7] : null,
+      value: m[5] !== undefined ? cssUnescape(m[5]) : m[6] !== undefined ? cssUnescape(m[6]) : m[7] !== undefined ? m[7] : null,
     };
+  }
+  // A selector list split at its commas, but not at commas inside a quoted value.
+  function splitSelectors(sel) {
+    return String(sel).match(/(?:"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'|[^,"'])+/g) || [];
   }
   function matches(el, s) {
     if (s.tag && el.tagName !== s.tag) return false;
@@ -401,7 +410,7 @@
     }
   }
   function qsa(root, sel) {
-    const parts = String(sel).split(',').map(parseSelector);
+    const parts = splitSelectors(sel).map(parseSelector);
     const out = [];
     walk(root, (el) => {
       if (parts.some((s) => matches(el, s))) out.push(el);

@@ -1,0 +1,214 @@
+//! The harness shared by the tests that execute generated loaders (tests/loader_js.rs,
+//! tests/properties.rs): a QuickJS tab with the fake browser (tests/js/fake_browser.js), the fake
+//! Intercom widget and the fake CMPs, the example config and its patches, and a driver per CMP
+//! so that one scenario runs against every adapter. Not every test crate uses all of it.
+#![allow(dead_code)]
+
+use consentc::emit::loader::render_loader;
+use flate2::{write::GzEncoder, Compression};
+use rquickjs::{CatchResultExt, Context, Runtime};
+use serde_json::{json, Value};
+use std::io::Write;
+
+pub const BROWSER: &str = include_str!("../js/fake_browser.js");
+pub const INTERCOM: &str = include_str!("../js/fake_intercom.js");
+pub const FAKE_COOKIECONSENT: &str = include_str!("../js/fakes/cookieconsent.js");
+pub const FAKE_KLARO: &str = include_str!("../js/fakes/klaro.js");
+pub const EXAMPLE: &str = include_str!("../js/config.example.json");
+
+pub const CMPS: [&str; 3] = ["cookieconsent", "klaro", "custom"];
+pub const URL: &str = "https://app.acme.test/app/home";
+pub const NONCE: &str = "n0nce-4f2a";
+
+/// One vocabulary for every CMP, so a scenario runs unchanged against each adapter:
+/// cmp.load() runs the CMP's script, cmp.returning({purpose: bool}) stores an earlier visit's
+/// choice, cmp.choose({purpose: bool}) is the visitor answering or changing their mind,
+/// cmp.prefsShown() counts preference openings, cmp.breakIt() makes the CMP's API throw.
+pub const DRIVERS: &str = r#"
+var CC_CATEGORY = {support: 'functionality', guidance: 'marketing', analytics: 'analytics'};
+var DRIVERS = {
+  cookieconsent: {
+    load: function () { __cc.load(); },
+    returning: function (c) { __cc.returning(Object.keys(c).filter(function (p) { return c[p] === true; }).map(function (p) { return CC_CATEGORY[p]; })); },
+    choose: function (c) { __cc.accept(Object.keys(c).filter(function (p) { return c[p] === true; }).map(function (p) { return CC_CATEGORY[p]; })); },
+    prefsShown: function () { return __cc.prefsShown; },
+    breakIt: function () { __cc.breakWith(); },
+  },
+  klaro: {
+    load: function () { __klaro.load(); },
+    returning: function (c) { var s = {}; Object.keys(c).forEach(function (p) { s['intercom-' + p] = c[p] === true; }); __klaro.returning(s); },
+    choose: function (c) { var s = {}; Object.keys(c).forEach(function (p) { s['intercom-' + p] = c[p] === true; }); __klaro.save(s); },
+    prefsShown: function () { return __klaro.shown; },
+    breakIt: function () { __klaro.breakWith(); },
+  },
+  custom: {
+    load: function () {},
+    returning: function (c) { window.consentc = {q: [c]}; },
+    choose: function (c) { window.consentc.set(c); },
+    prefsShown: function () { return __customPrefs; },
+    breakIt: function () { throw new Error('the custom adapter has no CMP to break'); },
+  },
+};
+var __customPrefs = 0;
+window.addEventListener('consentc:preferences', function () { __customPrefs++; });
+var cmp = DRIVERS[CMP];
+function step(ms) { __advance(ms === undefined ? 100 : ms); }
+// Klaro re-inserts the widget script it finds tagged with its service (see its fake): those
+// copies are Klaro's, not loads by the loader.
+function copies() { return CMP === 'klaro' ? __klaro.reinserted : 0; }
+function loads() { return widgetRequests().length - copies(); }
+function widgetRequests() { return __log.requests.filter(function (r) { return r.tag === 'SCRIPT' && r.src === WIDGET; }); }
+function icCookies() { return __cookies().filter(function (c) { return c.name.indexOf('intercom-') === 0; }); }
+function icStorage() { return localStorage.keys().concat(sessionStorage.keys()).filter(function (k) { return k.indexOf('intercom.') === 0; }); }
+function calls(m) { return __intercom.methods(m); }
+function widgetDom() { return document.querySelectorAll('#intercom-frame, #intercom-container, .intercom-lightweight-app').length + document.querySelectorAll('script').filter(function (s) { return s.src === WIDGET; }).length; }
+function facade() { return document.querySelector('button'); }
+"#;
+
+pub struct Tab {
+    _rt: Runtime,
+    ctx: Context,
+    cmp: &'static str,
+}
+
+impl Tab {
+    /// A fresh page at `url` with the fake browser, the fake widget served at the config's
+    /// widget URL, and the CMP's fake (not yet loaded).
+    pub fn open(url: &str, cmp: &'static str, config: &Value) -> Tab {
+        let rt = Runtime::new().expect("runtime");
+        let ctx = Context::full(&rt).expect("context");
+        let tab = Tab { _rt: rt, ctx, cmp };
+        tab.js(&format!("globalThis.__PAGE_URL = {};", json!(url)));
+        tab.js(BROWSER);
+        tab.js(INTERCOM);
+        tab.js(FAKE_COOKIECONSENT);
+        tab.js(FAKE_KLARO);
+        tab.js(&format!(
+            "var CMP = {}; var WIDGET = {}; __intercom.serve(function (s) {{ return s === WIDGET; }});",
+            json!(cmp),
+            json!(config["widget_src"])
+        ));
+        tab.js(DRIVERS);
+        tab
+    }
+
+    /// Runs statements; a thrown exception or an error inside a listener or timer fails the test.
+    pub fn js(&self, code: &str) {
+        self.ctx.with(|ctx| {
+            let r: rquickjs::Result<()> = ctx.eval(code);
+            if let Err(e) = r.catch(&ctx) {
+                panic!("[{}] JavaScript failed: {e}\n--- in:\n{}", self.cmp, excerpt(code));
+            }
+            let errors: String = ctx
+                .eval("typeof __log === 'undefined' ? '' : __log.errors.splice(0).join('\\n')")
+                .unwrap_or_default();
+            if !errors.is_empty() {
+                panic!(
+                    "[{}] errors in listeners or timers:\n{errors}\n--- after:\n{}",
+                    self.cmp,
+                    excerpt(code)
+                );
+            }
+        })
+    }
+
+    /// The JSON value of a JavaScript expression.
+    pub fn val(&self, expr: &str) -> Value {
+        let text: String = self.ctx.with(|ctx| {
+            let r: rquickjs::Result<Option<String>> = ctx.eval(format!("JSON.stringify(({expr}))"));
+            match r.catch(&ctx) {
+                Ok(s) => s.unwrap_or_else(|| "null".into()),
+                Err(e) => panic!("[{}] JavaScript failed: {e}\n--- in: {expr}", self.cmp),
+            }
+        });
+        serde_json::from_str(&text).expect("JSON from JavaScript")
+    }
+
+    /// Runs the loader rendered for this tab's CMP, as a script with a CSP nonce.
+    pub fn load(&self, config: &Value) -> String {
+        let loader = render_loader(config, self.cmp).expect("loader renders");
+        self.run(&loader);
+        loader
+    }
+
+    /// Runs a loader's text as a script with a CSP nonce.
+    pub fn run(&self, loader: &str) {
+        self.js(&format!("document.currentScript = __currentScript({});", json!(NONCE)));
+        self.js(loader);
+        self.js("document.currentScript = null;");
+    }
+}
+
+pub fn excerpt(code: &str) -> String {
+    let s: String = code.chars().take(600).collect();
+    if s.len() < code.len() {
+        s + " …"
+    } else {
+        s
+    }
+}
+
+pub fn example() -> Value {
+    serde_json::from_str(EXAMPLE).expect("example config")
+}
+
+pub fn cmp_block(cmp: &str) -> Value {
+    match cmp {
+        "cookieconsent" => json!({
+            "name": "cookieconsent",
+            "purposes": {"support": "functionality", "guidance": "marketing", "analytics": "analytics"},
+            "options": {},
+            "script_attrs": {"data-category": "functionality"}
+        }),
+        // As the real build tags it: Klaro re-inserts scripts tagged with a service's name.
+        "klaro" => json!({
+            "name": "klaro",
+            "purposes": {"support": "livechat", "guidance": "marketing", "analytics": "analytics"},
+            "options": {},
+            "script_attrs": {"data-name": "intercom-support"}
+        }),
+        "custom" => json!({"name": "custom", "purposes": {}, "options": {}, "script_attrs": {}}),
+        // Adapters written on the same seam by others: a plausible block, for sizes only.
+        other => json!({
+            "name": other,
+            "purposes": {"support": "C0003", "guidance": "C0004", "analytics": "C0002"},
+            "options": {},
+            "script_attrs": {}
+        }),
+    }
+}
+
+/// The example policy for `cmp`, with `patch` applied key by key (an object value replaces the
+/// whole key; `leaves` and `purposes` patches are merged one level deeper).
+pub fn config(cmp: &str, patch: Value) -> Value {
+    let mut c = example();
+    c["cmp"] = cmp_block(cmp);
+    if let Value::Object(p) = patch {
+        for (k, v) in p {
+            match (k.as_str(), v) {
+                ("leaves" | "purposes", Value::Object(inner)) => {
+                    for (ik, iv) in inner {
+                        c[k.as_str()][ik.as_str()] = iv;
+                    }
+                }
+                (_, v) => c[k.as_str()] = v,
+            }
+        }
+    }
+    c
+}
+
+/// Loads as soon as granted, on every page: the plainest policy.
+pub fn eager(cmp: &str) -> Value {
+    config(cmp, json!({"load": "when_granted", "facade": null, "pages": null}))
+}
+
+pub const ALL: &str = "{support: true, guidance: true, analytics: true}";
+pub const SUPPORT_ONLY: &str = "{support: true, guidance: false, analytics: false}";
+pub const NOTHING: &str = "{support: false, guidance: false, analytics: false}";
+
+pub fn gzip_len(text: &str) -> usize {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(text.as_bytes()).expect("gzip");
+    enc.finish().expect("gzip").len()
+}
