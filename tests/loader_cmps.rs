@@ -1,19 +1,16 @@
 //! The loader built for OneTrust, Cookiebot, Usercentrics (v3 and v2), Didomi and IAB TCF,
 //! executed: each test renders the loader for a CMP, runs it in QuickJS inside the fake browser
 //! (tests/js/fake_browser.js) with the fake Intercom widget and a fake of that CMP written from its
-//! documented API (tests/js/fakes/), and asserts on what the JavaScript did. The harness follows
-//! tests/loader_js.rs; here `step` also runs promise jobs between timers, since Usercentrics v3
+//! documented API (tests/js/fakes/), and asserts on what the JavaScript did. The harness is
+//! tests/common's; here `step` also runs promise jobs between timers, since Usercentrics v3
 //! answers with promises.
 
-use consentc::emit::loader::render_loader;
-use flate2::{write::GzEncoder, Compression};
-use rquickjs::{CatchResultExt, Context, Ctx, Function, Runtime};
-use serde_json::{json, Value};
-use std::io::Write;
+mod common;
 
-const BROWSER: &str = include_str!("js/fake_browser.js");
-const INTERCOM: &str = include_str!("js/fake_intercom.js");
-const EXAMPLE: &str = include_str!("js/config.example.json");
+use common::{gzip_len, ALL, NONCE, NOTHING, SUPPORT_ONLY, URL};
+use consentc::emit::loader::render_loader;
+use serde_json::{json, Value};
+
 const FAKES: [&str; 5] = [
     include_str!("js/fakes/onetrust.js"),
     include_str!("js/fakes/cookiebot.js"),
@@ -32,8 +29,6 @@ const VARIANTS: [(&str, &str); 6] = [
     ("tcf", "tcf"),
 ];
 const CMPS: [&str; 5] = ["onetrust", "cookiebot", "usercentrics", "didomi", "tcf"];
-const URL: &str = "https://app.acme.test/app/home";
-const NONCE: &str = "n0nce-4f2a";
 
 /// One vocabulary for every CMP, as in tests/loader_js.rs: cmp.load() runs the CMP's script,
 /// cmp.returning({purpose: bool}) stores an earlier visit's choice, cmp.choose({purpose: bool}) is
@@ -113,87 +108,28 @@ function widgetDom() { return document.querySelectorAll('#intercom-frame, #inter
 function facade() { return document.querySelector('button'); }
 "#;
 
-struct Tab {
-    _rt: Runtime,
-    ctx: Context,
-    variant: &'static str,
-    cmp: &'static str,
-}
+/// A page for one variant: tests/common's blank tab with every CMP fake (none loaded yet) and
+/// the drivers above.
+struct Tab(common::Tab);
 
 impl Tab {
-    /// A fresh page at `url` with the fake browser, the fake widget served at the config's
-    /// widget URL, and the CMP fakes (none loaded yet).
     fn open(url: &str, variant: &'static str, config: &Value) -> Tab {
-        let rt = Runtime::new().expect("runtime");
-        let ctx = Context::full(&rt).expect("context");
-        let cmp = cmp_of(variant);
-        ctx.with(|ctx| {
-            let drain = Function::new(ctx.clone(), |ctx: Ctx| while ctx.execute_pending_job() {}).expect("__drain");
-            ctx.globals().set("__drain", drain).expect("__drain");
-        });
-        let tab = Tab {
-            _rt: rt,
-            ctx,
-            variant,
-            cmp,
-        };
-        tab.js(&format!("globalThis.__PAGE_URL = {};", json!(url)));
-        tab.js(BROWSER);
-        tab.js(INTERCOM);
+        let tab = common::Tab::blank(url, variant, cmp_of(variant), config);
         for fake in FAKES {
             tab.js(fake);
         }
-        tab.js(&format!(
-            "var VARIANT = {}; var WIDGET = {}; __intercom.serve(function (s) {{ return s === WIDGET; }});",
-            json!(variant),
-            json!(config["widget_src"])
-        ));
+        tab.js(&format!("var VARIANT = {};", json!(variant)));
         tab.js(DRIVERS);
-        tab
+        Tab(tab)
     }
 
-    /// Runs statements, then the promise jobs they queued; a thrown exception or an error inside
-    /// a listener or timer fails the test.
     fn js(&self, code: &str) {
-        self.ctx.with(|ctx| {
-            let r: rquickjs::Result<()> = ctx.eval(code);
-            if let Err(e) = r.catch(&ctx) {
-                panic!("[{}] JavaScript failed: {e}\n--- in:\n{}", self.variant, excerpt(code));
-            }
-            while ctx.execute_pending_job() {}
-            let errors: String = ctx
-                .eval("typeof __log === 'undefined' ? '' : __log.errors.splice(0).join('\\n')")
-                .unwrap_or_default();
-            if !errors.is_empty() {
-                panic!(
-                    "[{}] errors in listeners or timers:\n{errors}\n--- after:\n{}",
-                    self.variant,
-                    excerpt(code)
-                );
-            }
-        })
+        self.0.js(code)
     }
 
-    /// Runs the loader rendered for this tab's CMP, as a script with a CSP nonce.
     fn load(&self, config: &Value) {
-        let loader = render_loader(config, self.cmp).expect("loader renders");
-        self.js(&format!("document.currentScript = __currentScript({});", json!(NONCE)));
-        self.js(&loader);
-        self.js("document.currentScript = null;");
+        self.0.load(config);
     }
-}
-
-fn excerpt(code: &str) -> String {
-    let s: String = code.chars().take(600).collect();
-    if s.len() < code.len() {
-        s + " …"
-    } else {
-        s
-    }
-}
-
-fn example() -> Value {
-    serde_json::from_str(EXAMPLE).expect("example config")
 }
 
 fn cmp_block(cmp: &str) -> Value {
@@ -240,34 +176,15 @@ fn cmp_of(variant: &str) -> &'static str {
         .expect("a known variant")
 }
 
-/// The example policy for `variant`'s CMP, with `patch` applied key by key (`purposes` and
-/// `leaves` patches are merged one level deeper).
+/// The example policy for `variant`'s CMP, patched as `common::config` says.
 fn config(variant: &str, patch: Value) -> Value {
-    let mut c = example();
-    c["cmp"] = cmp_block(cmp_of(variant));
-    if let Value::Object(p) = patch {
-        for (k, v) in p {
-            match (k.as_str(), v) {
-                ("leaves" | "purposes", Value::Object(inner)) => {
-                    for (ik, iv) in inner {
-                        c[k.as_str()][ik.as_str()] = iv;
-                    }
-                }
-                (_, v) => c[k.as_str()] = v,
-            }
-        }
-    }
-    c
+    common::with_cmp(cmp_block(cmp_of(variant)), patch)
 }
 
 /// Loads as soon as granted, on every page: the plainest policy.
 fn eager(variant: &str) -> Value {
-    config(variant, json!({"load": "when_granted", "facade": null, "pages": null}))
+    config(variant, common::eager_patch())
 }
-
-const ALL: &str = "{support: true, guidance: true, analytics: true}";
-const SUPPORT_ONLY: &str = "{support: true, guidance: false, analytics: false}";
-const NOTHING: &str = "{support: false, guidance: false, analytics: false}";
 
 /// A page where the CMP loaded, the visitor has not answered, and the page calls Intercom.
 const NOTHING_YET: &str =
@@ -768,12 +685,6 @@ fn tcf_objection_reopened_ui_and_failures() {
 }
 
 // ------------------------------------------------------------------------------- size
-
-fn gzip_len(text: &str) -> usize {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-    enc.write_all(text.as_bytes()).expect("gzip");
-    enc.finish().expect("gzip").len()
-}
 
 /// The whole loader's budget (< 2048 bytes gzipped without the facade, where it can be met) is
 /// checked for every CMP by `sizes_only_go_down_towards_2k` in tests/loader_js.rs; here each

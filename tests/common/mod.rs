@@ -1,12 +1,12 @@
 //! The harness shared by the tests that execute generated loaders (tests/loader_js.rs,
-//! tests/properties.rs): a QuickJS tab with the fake browser (tests/js/fake_browser.js), the fake
+//! tests/loader_cmps.rs, tests/properties.rs, benches/loader.rs): a QuickJS tab with the fake browser (tests/js/fake_browser.js), the fake
 //! Intercom widget and the fake CMPs, the example config and its patches, and a driver per CMP
 //! so that one scenario runs against every adapter. Not every test crate uses all of it.
 #![allow(dead_code)]
 
 use consentc::emit::loader::render_loader;
 use flate2::{write::GzEncoder, Compression};
-use rquickjs::{CatchResultExt, Context, Runtime};
+use rquickjs::{CatchResultExt, Context, Ctx, Function, Runtime};
 use serde_json::{json, Value};
 use std::io::Write;
 
@@ -68,44 +68,66 @@ function facade() { return document.querySelector('button'); }
 pub struct Tab {
     _rt: Runtime,
     ctx: Context,
+    /// What failures name: the CMP, or the test's variant of it.
+    label: &'static str,
+    /// The CMP the loader is rendered for.
     cmp: &'static str,
 }
 
 impl Tab {
     /// A fresh page at `url` with the fake browser, the fake widget served at the config's
-    /// widget URL, and the CMP's fake (not yet loaded).
+    /// widget URL, and the vanilla-cookieconsent and Klaro fakes (not yet loaded).
     pub fn open(url: &str, cmp: &'static str, config: &Value) -> Tab {
-        let rt = Runtime::new().expect("runtime");
-        let ctx = Context::full(&rt).expect("context");
-        let tab = Tab { _rt: rt, ctx, cmp };
-        tab.js(&format!("globalThis.__PAGE_URL = {};", json!(url)));
-        tab.js(BROWSER);
-        tab.js(INTERCOM);
+        let tab = Tab::blank(url, cmp, cmp, config);
         tab.js(FAKE_COOKIECONSENT);
         tab.js(FAKE_KLARO);
-        tab.js(&format!(
-            "var CMP = {}; var WIDGET = {}; __intercom.serve(function (s) {{ return s === WIDGET; }});",
-            json!(cmp),
-            json!(config["widget_src"])
-        ));
+        tab.js(&format!("var CMP = {};", json!(cmp)));
         tab.js(DRIVERS);
         tab
     }
 
-    /// Runs statements; a thrown exception or an error inside a listener or timer fails the test.
+    /// A fresh page at `url` with the fake browser and the fake widget served at the config's
+    /// widget URL (as `WIDGET`), and no CMP: the caller adds its fakes and drivers. `__drain()`
+    /// runs the promise jobs queued so far.
+    pub fn blank(url: &str, label: &'static str, cmp: &'static str, config: &Value) -> Tab {
+        let rt = Runtime::new().expect("runtime");
+        let ctx = Context::full(&rt).expect("context");
+        ctx.with(|ctx| {
+            let drain = Function::new(ctx.clone(), |ctx: Ctx| while ctx.execute_pending_job() {}).expect("__drain");
+            ctx.globals().set("__drain", drain).expect("__drain");
+        });
+        let tab = Tab {
+            _rt: rt,
+            ctx,
+            label,
+            cmp,
+        };
+        tab.js(&format!("globalThis.__PAGE_URL = {};", json!(url)));
+        tab.js(BROWSER);
+        tab.js(INTERCOM);
+        tab.js(&format!(
+            "var WIDGET = {}; __intercom.serve(function (s) {{ return s === WIDGET; }});",
+            json!(config["widget_src"])
+        ));
+        tab
+    }
+
+    /// Runs statements, then the promise jobs they queued (as a browser runs microtasks after a
+    /// task); a thrown exception or an error inside a listener or timer fails the test.
     pub fn js(&self, code: &str) {
         self.ctx.with(|ctx| {
             let r: rquickjs::Result<()> = ctx.eval(code);
             if let Err(e) = r.catch(&ctx) {
-                panic!("[{}] JavaScript failed: {e}\n--- in:\n{}", self.cmp, excerpt(code));
+                panic!("[{}] JavaScript failed: {e}\n--- in:\n{}", self.label, excerpt(code));
             }
+            while ctx.execute_pending_job() {}
             let errors: String = ctx
                 .eval("typeof __log === 'undefined' ? '' : __log.errors.splice(0).join('\\n')")
                 .unwrap_or_default();
             if !errors.is_empty() {
                 panic!(
                     "[{}] errors in listeners or timers:\n{errors}\n--- after:\n{}",
-                    self.cmp,
+                    self.label,
                     excerpt(code)
                 );
             }
@@ -118,7 +140,7 @@ impl Tab {
             let r: rquickjs::Result<Option<String>> = ctx.eval(format!("JSON.stringify(({expr}))"));
             match r.catch(&ctx) {
                 Ok(s) => s.unwrap_or_else(|| "null".into()),
-                Err(e) => panic!("[{}] JavaScript failed: {e}\n--- in: {expr}", self.cmp),
+                Err(e) => panic!("[{}] JavaScript failed: {e}\n--- in: {expr}", self.label),
             }
         });
         serde_json::from_str(&text).expect("JSON from JavaScript")
@@ -181,8 +203,13 @@ pub fn cmp_block(cmp: &str) -> Value {
 /// The example policy for `cmp`, with `patch` applied key by key (an object value replaces the
 /// whole key; `leaves` and `purposes` patches are merged one level deeper).
 pub fn config(cmp: &str, patch: Value) -> Value {
+    with_cmp(cmp_block(cmp), patch)
+}
+
+/// The example policy with the CMP block `cmp`, patched as [`config`] says.
+pub fn with_cmp(cmp: Value, patch: Value) -> Value {
     let mut c = example();
-    c["cmp"] = cmp_block(cmp);
+    c["cmp"] = cmp;
     if let Value::Object(p) = patch {
         for (k, v) in p {
             match (k.as_str(), v) {
@@ -200,7 +227,12 @@ pub fn config(cmp: &str, patch: Value) -> Value {
 
 /// Loads as soon as granted, on every page: the plainest policy.
 pub fn eager(cmp: &str) -> Value {
-    config(cmp, json!({"load": "when_granted", "facade": null, "pages": null}))
+    config(cmp, eager_patch())
+}
+
+/// The patch that makes [`eager`] of the example.
+pub fn eager_patch() -> Value {
+    json!({"load": "when_granted", "facade": null, "pages": null})
 }
 
 pub const ALL: &str = "{support: true, guidance: true, analytics: true}";
