@@ -352,3 +352,56 @@ fn hostile_policy_strings_stay_data_in_every_output() {
         "</script><script>alert(1)</script> <!-- ` ${x} \" ' \u{2028} | *x* [a](b)"
     );
 }
+
+/// Files are parsed and checked in parallel and policies emitted in parallel: the diagnostics,
+/// their order, the summary and every output byte must not depend on how many threads did it.
+#[test]
+fn outputs_and_reports_do_not_depend_on_the_number_of_threads() {
+    let mut files: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            // Policies with warnings (no retention in every other one) and distinct names.
+            let mut text = POLICY.replace("policy shop", &format!("policy shop{i}"));
+            if i % 2 == 1 {
+                text = text.replace(
+                    "    retention { conversations = 12 months; users = 12 months; visitors = 6 months }\n",
+                    "",
+                );
+            }
+            (format!("p{i:02}.policy"), text)
+        })
+        .collect();
+    files.push(("z.policy".to_owned(), SECOND.to_owned()));
+    let named: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let src = dir_with(&named);
+    let run = |threads: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_consentc"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run consentc")
+    };
+    let dir = src.path().to_str().unwrap();
+    let one = run("1", &["check", "--format", "json", dir]);
+    let many = run("8", &["check", "--format", "json", dir]);
+    assert_eq!(one.status.code(), Some(0), "{}", String::from_utf8_lossy(&one.stderr));
+    assert!(
+        String::from_utf8_lossy(&one.stdout).contains("CP0402"),
+        "the fixture has warnings to order"
+    );
+    assert_eq!(one.stdout, many.stdout);
+
+    let (out1, out8) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let b1 = run("1", &["build", dir, "--out", out1.path().to_str().unwrap()]);
+    let b8 = run("8", &["build", dir, "--out", out8.path().to_str().unwrap()]);
+    assert_eq!((b1.status.code(), b8.status.code()), (Some(0), Some(0)));
+    let tree = read_tree(out1.path());
+    assert!(tree.len() > 40 * 5, "every policy's files: {}", tree.len());
+    assert_eq!(tree, read_tree(out8.path()));
+    let summary = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stderr)
+            .replace(out1.path().to_str().unwrap(), "OUT")
+            .replace(out8.path().to_str().unwrap(), "OUT")
+    };
+    assert_eq!(summary(&b1), summary(&b8));
+}
