@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::catalog;
 use rayon::prelude::*;
 
+use crate::catalog;
 use crate::check::{self, model::Model, FileFacts};
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::source::{decode, has_bom, FileId, SourceFile, SourceMap, Span};
