@@ -132,42 +132,6 @@ impl Tab {
     }
 }
 
-fn cmp_block(cmp: &str) -> Value {
-    match cmp {
-        "onetrust" => json!({
-            "name": "onetrust",
-            "purposes": {"support": "C0003", "guidance": "C0004", "analytics": "C0002"},
-            "options": {"always_active": ["C0001"]},
-            "script_attrs": {"class": "optanon-category-C0003"}
-        }),
-        "cookiebot" => json!({
-            "name": "cookiebot",
-            "purposes": {"support": "preferences", "guidance": "marketing", "analytics": "statistics"},
-            "options": {},
-            "script_attrs": {"data-cookieconsent": "preferences"}
-        }),
-        "usercentrics" => json!({
-            "name": "usercentrics",
-            "purposes": {"support": "Intercom Messenger", "guidance": "Intercom Product Tours", "analytics": "Intercom Analytics"},
-            "options": {"event": "ucEvent"},
-            "script_attrs": {"data-usercentrics": "Intercom Messenger"}
-        }),
-        "didomi" => json!({
-            "name": "didomi",
-            "purposes": {"support": "support-XyZ", "guidance": "guidance-XyZ", "analytics": "analytics-XyZ"},
-            "options": {"vendor": "c:intercom-XyZ"},
-            "script_attrs": {"data-vendor": "c:intercom-XyZ"}
-        }),
-        "tcf" => json!({
-            "name": "tcf",
-            "purposes": {"support": 1, "guidance": 2, "analytics": 3},
-            "options": {},
-            "script_attrs": {}
-        }),
-        other => panic!("no CMP block for {other}"),
-    }
-}
-
 fn cmp_of(variant: &str) -> &'static str {
     VARIANTS
         .iter()
@@ -178,7 +142,7 @@ fn cmp_of(variant: &str) -> &'static str {
 
 /// The example policy for `variant`'s CMP, patched as `common::config` says.
 fn config(variant: &str, patch: Value) -> Value {
-    common::with_cmp(cmp_block(cmp_of(variant)), patch)
+    common::config(cmp_of(variant), patch)
 }
 
 /// Loads as soon as granted, on every page: the plainest policy.
@@ -226,7 +190,7 @@ fn returning_visitor_gets_one_boot_with_what_is_granted() {
                 tab.js("step(300); eq(__log.requests, []); cmp.load();");
             }
             tab.js("step(500);");
-            let attrs = cmp_block(cmp)["script_attrs"].clone();
+            let attrs = common::cmp_block(cmp)["script_attrs"].clone();
             tab.js(&format!(
                 "var r = widgetRequests();
                  eq(r.length, 1, 'one widget script');

@@ -174,6 +174,8 @@ pub fn example() -> Value {
     serde_json::from_str(EXAMPLE).expect("example config")
 }
 
+/// Each CMP's block as the build writes it for the example purposes, with the values the fakes
+/// in tests/js/fakes expect: one place for every test that renders a loader.
 pub fn cmp_block(cmp: &str) -> Value {
     match cmp {
         "cookieconsent" => json!({
@@ -190,26 +192,45 @@ pub fn cmp_block(cmp: &str) -> Value {
             "script_attrs": {"data-name": "intercom-support"}
         }),
         "custom" => json!({"name": "custom", "purposes": {}, "options": {}, "script_attrs": {}}),
-        // Adapters written on the same seam by others: a plausible block, for sizes only.
-        other => json!({
-            "name": other,
+        "onetrust" => json!({
+            "name": "onetrust",
             "purposes": {"support": "C0003", "guidance": "C0004", "analytics": "C0002"},
+            "options": {"always_active": ["C0001"]},
+            "script_attrs": {"class": "optanon-category-C0003"}
+        }),
+        "cookiebot" => json!({
+            "name": "cookiebot",
+            "purposes": {"support": "preferences", "guidance": "marketing", "analytics": "statistics"},
+            "options": {},
+            "script_attrs": {"data-cookieconsent": "preferences"}
+        }),
+        "usercentrics" => json!({
+            "name": "usercentrics",
+            "purposes": {"support": "Intercom Messenger", "guidance": "Intercom Product Tours", "analytics": "Intercom Analytics"},
+            "options": {"event": "ucEvent"},
+            "script_attrs": {"data-usercentrics": "Intercom Messenger"}
+        }),
+        "didomi" => json!({
+            "name": "didomi",
+            "purposes": {"support": "support-XyZ", "guidance": "guidance-XyZ", "analytics": "analytics-XyZ"},
+            "options": {"vendor": "c:intercom-XyZ"},
+            "script_attrs": {"data-vendor": "c:intercom-XyZ"}
+        }),
+        "tcf" => json!({
+            "name": "tcf",
+            "purposes": {"support": 1, "guidance": 2, "analytics": 3},
             "options": {},
             "script_attrs": {}
         }),
+        other => panic!("no CMP block for {other}"),
     }
 }
 
 /// The example policy for `cmp`, with `patch` applied key by key (an object value replaces the
 /// whole key; `leaves` and `purposes` patches are merged one level deeper).
 pub fn config(cmp: &str, patch: Value) -> Value {
-    with_cmp(cmp_block(cmp), patch)
-}
-
-/// The example policy with the CMP block `cmp`, patched as [`config`] says.
-pub fn with_cmp(cmp: Value, patch: Value) -> Value {
     let mut c = example();
-    c["cmp"] = cmp;
+    c["cmp"] = cmp_block(cmp);
     if let Value::Object(p) = patch {
         for (k, v) in p {
             match (k.as_str(), v) {
