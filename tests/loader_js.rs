@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use consentc::emit::loader::{known_cmps, render_loader};
+use consentc::emit::loader::{known_cmps, render_loader, render_unmangled};
 use serde_json::{json, Value};
 
 #[test]
@@ -768,10 +768,19 @@ fn the_loader_is_plain_and_csp_friendly() {
                 "document.write",
                 "setAttribute(\"style\"",
                 "unload",
-                "`",
             ] {
                 assert!(!loader.contains(banned), "[{cmp}] {banned:?} in the loader");
             }
+            // The policy's data is one JSON value, the last argument, and nowhere else: every
+            // other byte comes from our templates through the minifier.
+            let data = loader.rsplit_once("(window,document,").expect("the data argument").1;
+            let data = data.strip_suffix(");").expect("the script ends with the call");
+            let data: Value = serde_json::from_str(data).expect("the data is JSON");
+            assert_eq!(data[0], json!("consentc:acme_app"));
+            assert!(
+                !loader.contains("CONSENTC_CONFIG"),
+                "[{cmp}] the placeholder is replaced"
+            );
         }
     }
     for cmp in CMPS {
@@ -943,43 +952,50 @@ fn the_gpc_variant_reads_the_signal() {
     }
 }
 
-/// Each variant carries only its own optional code (a sample of the names each flag guards).
+/// Each variant carries only its own optional code: the loader as it ships, read with our own
+/// names (`render_unmangled`), holds a feature's functions only when the policy uses it.
 #[test]
 fn a_variant_carries_only_the_code_it_uses() {
-    let smallest = render_loader(&minimal("custom"), "custom").expect("renders");
-    for absent in [
-        "pl=",
-        "pg=",
-        "cp=",
-        "fc=",
-        "history[k]",
-        "globalPrivacyControl",
-        "reload",
-        "Ck",
-        "on(Ci)",
-        "on(Ct)",
-        "on(Cv)",
-    ] {
-        assert!(!smallest.contains(absent), "{absent:?} in the minimal loader");
-    }
-    for (feature, present) in [
-        ("pages", "pg="),
-        ("views", "cp="),
-        ("views", "history[k]"),
+    let code = |cfg: &Value, cmp: &str| {
+        let loader = render_unmangled(cfg, cmp).expect("renders");
+        // The code only: the policy's data (the last argument) holds names too.
+        let end = loader
+            .rfind("(window,document,")
+            .expect("the data is the last argument");
+        loader[..end].to_owned()
+    };
+    let optional = [
+        ("pages", "onPolicyPages"),
+        ("views", "updateAllowed"),
+        ("views", "recordPageView"),
+        ("views", "pushState"),
+        ("pages", "pushState"),
         ("gpc", "globalPrivacyControl"),
         ("reload", "reload()"),
-        ("identity", "on(Ci)"),
-        ("attributes", "on(Ct)"),
-        ("facade", "fc="),
-    ] {
-        let loader = render_loader(&variant("custom", feature), "custom").expect("renders");
+        ("identity", "identityNeeds"),
+        ("attributes", "attributesNeeds"),
+        ("facade", "drawFacade"),
+        ("facade", "requestMessenger"),
+        ("interaction", "openAfterBoot"),
+        ("multi", "updateAllowed"),
+    ];
+    let smallest = code(&minimal("custom"), "custom");
+    for (_, name) in optional {
+        assert!(!smallest.contains(name), "{name:?} in the minimal loader:\n{smallest}");
+    }
+    assert!(
+        !smallest.contains("poll("),
+        "the custom adapter does not poll:\n{smallest}"
+    );
+    for (feature, name) in optional {
+        let loader = code(&variant("custom", feature), "custom");
         assert!(
-            loader.contains(present),
-            "{present:?} missing from the {feature} variant"
+            loader.contains(name),
+            "{name:?} missing from the {feature} variant:\n{loader}"
         );
     }
-    let polled = render_loader(&minimal("klaro"), "klaro").expect("renders");
-    assert!(polled.contains("pl="), "an adapter that polls gets pl");
+    let polled = code(&minimal("klaro"), "klaro");
+    assert!(polled.contains("poll("), "an adapter that polls gets poll:\n{polled}");
 }
 
 /// Every feature the loader can carry at once: identity, custom data, page views, pages, the
@@ -1034,7 +1050,8 @@ fn policy_configs() -> Vec<(String, Value)> {
         }
         for policy in &checked.model.policies {
             for cmp in policy.cmps.keys() {
-                let config = consentc::emit::config::loader_config(policy, vendor, cmp);
+                let config = consentc::emit::config::loader_config(policy, vendor, cmp).expect("an intercom block");
+                let config = serde_json::to_value(config).expect("the config is JSON");
                 configs.push((format!("{}/{cmp}", policy.name), config));
             }
         }

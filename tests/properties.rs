@@ -304,10 +304,10 @@ proptest! {
         for policy in &checked.model.policies {
             let declared = policy.cmps.keys().map(String::as_str);
             for cmp in declared.chain(["custom", "cookieconsent", "klaro"]) {
-                let config = emit::config::loader_config(policy, vendor, cmp);
-                if config.is_null() {
+                let Some(config) = emit::config::loader_config(policy, vendor, cmp) else {
                     continue;
-                }
+                };
+                let config = serde_json::to_value(config).expect("the config is JSON");
                 let path = format!("{}/intercom-loader.{cmp}.js", policy.name);
                 let loader = match out.get(&path) {
                     Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),

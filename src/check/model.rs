@@ -2,7 +2,7 @@
 //! read only this and the catalogue.
 
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::LeafSet;
 use crate::source::Span;
@@ -25,7 +25,7 @@ pub struct Setting<T> {
 macro_rules! keyword_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal),* $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name { $(#[serde(rename = $word)] $variant),* }
 
         impl Keyword for $name {
@@ -151,7 +151,7 @@ impl Purpose {
 }
 
 /// What a `cmp` block maps a purpose to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CmpValue {
     Name(String),
@@ -167,7 +167,7 @@ impl std::fmt::Display for CmpValue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CmpOptionValue {
     String(String),

@@ -1,17 +1,24 @@
 //! The loader's `config`: everything the JavaScript needs to know about one policy and one CMP,
 //! taken from the checked model and the catalogue (docs/loader.md documents the shape).
 
-use serde_json::{json, Map, Value};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{cmps, Vendor};
-use crate::check::model::{Basis, CmpOptionValue, Policy};
+use crate::check::model::{Basis, CmpOptionValue, CmpValue, Gpc, Load, OnWithdraw, Policy, Position};
+
+/// The leaves the loader treats specially (their paths in the catalogue).
+const MESSENGER: &str = "intercom.messenger";
+const IDENTITY: &str = "intercom.identity";
+const ATTRIBUTES: &str = "intercom.tracking.attributes";
+const PAGE_VIEWS: &str = "intercom.tracking.page_views";
 
 /// Debounce for page-view updates on single-page navigation.
 const PAGE_VIEW_DEBOUNCE_MS: u64 = 300;
 
 /// The purpose gating the messenger, if any.
 pub fn messenger_purpose<'a>(policy: &'a Policy, vendor: &Vendor) -> Option<&'a str> {
-    let leaf = vendor.leaf_index("intercom.messenger")?;
+    let leaf = vendor.leaf_index(MESSENGER)?;
     policy
         .purposes
         .values()
@@ -28,24 +35,122 @@ pub fn purpose_of(policy: &Policy, leaf: usize) -> Option<&str> {
         .map(|p| p.name.as_str())
 }
 
-pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value {
-    let Some(intercom) = &policy.intercom else {
-        return Value::Null;
-    };
+/// Everything the loader needs to know about one policy and one CMP, taken from the checked
+/// model and the catalogue (docs/loader.md, "The loader's config", documents each field). It is
+/// also the loader's JSON input (`render_loader`), read back with unknown fields refused, so a
+/// misspelt field is an error and never a feature silently left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoaderConfig {
+    pub policy: String,
+    pub app_id: String,
+    /// The region's API host; `None` for a region the catalogue does not know (the checker
+    /// reports it first).
+    pub api_base: Option<String>,
+    pub widget_src: String,
+    pub load: Load,
+    pub pages: Option<Vec<String>>,
+    pub on_withdraw: OnWithdraw,
+    pub purposes: IndexMap<String, PurposeConfig>,
+    /// The mapped leaves, by catalogue path: a leaf absent or without a purpose is off.
+    pub leaves: IndexMap<String, LeafConfig>,
+    /// The leaf the widget itself needs (the catalogue's messenger).
+    pub messenger: String,
+    /// Catalogue method -> the leaf it belongs to (mapped leaves only).
+    pub methods: IndexMap<String, String>,
+    pub always_forward: Vec<String>,
+    pub callbacks: Vec<String>,
+    pub settings: SettingsConfig,
+    pub update_limit: UpdateLimit,
+    pub cookie_prefix: String,
+    pub storage_prefix: String,
+    pub dom: DomConfig,
+    pub facade: Option<FacadeConfig>,
+    pub cmp: CmpConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurposeConfig {
+    pub basis: Basis,
+    pub gpc: Gpc,
+    /// The purpose holds a behavioural leaf (`hide_notifications` follows it).
+    pub behavioural: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeafConfig {
+    pub purpose: Option<String>,
+    pub requires: Vec<String>,
+}
+
+/// The catalogue's settings lists and the leaves that let identity, custom data and page views
+/// through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsConfig {
+    pub messenger: Vec<String>,
+    pub identity: Vec<String>,
+    pub verification: Vec<String>,
+    pub identity_leaf: String,
+    pub attributes_leaf: String,
+    pub page_views_leaf: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLimit {
+    pub count: u32,
+    pub window_ms: u64,
+    pub debounce_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomConfig {
+    pub ids: Vec<String>,
+    pub classes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacadeConfig {
+    pub label: String,
+    pub color: String,
+    pub position: Position,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CmpConfig {
+    pub name: String,
+    /// Purpose -> what the CMP calls it.
+    pub purposes: IndexMap<String, CmpValue>,
+    pub options: IndexMap<String, CmpOptionValue>,
+    /// The CMP's category attributes for the widget's script.
+    pub script_attrs: IndexMap<String, String>,
+}
+
+pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Option<LoaderConfig> {
+    let intercom = policy.intercom.as_ref()?;
     let app_id = &intercom.app_id.value;
-    let region = vendor.regions.get(&intercom.region.value);
+    let purposes = policy
+        .purposes
+        .values()
+        .map(|p| {
+            let behavioural = p.leaves.iter().any(|&l| vendor.leaf_feature(l).behavioural);
+            let config = PurposeConfig {
+                basis: p.basis.value,
+                gpc: p.gpc.value,
+                behavioural,
+            };
+            (p.name.clone(), config)
+        })
+        .collect();
 
-    let mut purposes = Map::new();
-    for p in policy.purposes.values() {
-        let behavioural = p.leaves.iter().any(|&l| vendor.leaf_feature(l).behavioural);
-        purposes.insert(
-            p.name.clone(),
-            json!({"basis": p.basis.value, "gpc": p.gpc.value, "behavioural": behavioural}),
-        );
-    }
-
-    let mut leaves = Map::new();
-    let mut methods = Map::new();
+    let mut leaves = IndexMap::new();
+    let mut methods = IndexMap::new();
     // Only mapped leaves and their methods: a leaf or method the loader does not know is off,
     // so leaving them out keeps the script small without granting anything.
     for (index, path) in vendor.leaves.iter().enumerate() {
@@ -53,75 +158,78 @@ pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value 
             continue;
         };
         let feature = vendor.leaf_feature(index);
-        leaves.insert(path.clone(), json!({"purpose": purpose, "requires": feature.requires}));
+        let leaf = LeafConfig {
+            purpose: Some(purpose.to_owned()),
+            requires: feature.requires.clone(),
+        };
+        leaves.insert(path.clone(), leaf);
         for m in &feature.methods {
-            methods.insert(m.clone(), Value::String(path.clone()));
+            methods.insert(m.clone(), path.clone());
         }
     }
 
     let cmp_block = policy.cmps.get(cmp_name);
-    let cmp_purposes: Map<String, Value> = cmp_block
-        .map(|b| b.entries.iter().map(|(p, e)| (p.clone(), json!(e.value))).collect())
-        .unwrap_or_default();
-    let options: Map<String, Value> = cmp_block
-        .map(|b| b.options.iter().map(|(k, v)| (k.clone(), option_json(v))).collect())
-        .unwrap_or_default();
+    let cmp = CmpConfig {
+        name: cmp_name.to_owned(),
+        purposes: cmp_block
+            .map(|b| b.entries.iter().map(|(p, e)| (p.clone(), e.value.clone())).collect())
+            .unwrap_or_default(),
+        options: cmp_block
+            .map(|b| b.options.clone().into_iter().collect())
+            .unwrap_or_default(),
+        script_attrs: script_attrs(policy, vendor, cmp_name),
+    };
 
-    json!({
-        "policy": policy.name,
-        "app_id": app_id,
-        "api_base": region.map(|r| r.api_base.as_str()),
-        "widget_src": vendor.script.replace("{app_id}", app_id),
-        "load": intercom.load.value,
-        "pages": intercom.pages.as_ref().map(|p| &p.value),
-        "on_withdraw": intercom.on_withdraw.value,
-        "purposes": purposes,
-        "leaves": leaves,
-        "messenger": "intercom.messenger",
-        "methods": methods,
-        "always_forward": vendor.always_forward,
-        "callbacks": vendor.callbacks,
-        "settings": {
-            "messenger": vendor.settings_messenger,
-            "identity": vendor.settings_identity,
-            "verification": vendor.settings_verification,
-            "identity_leaf": "intercom.identity",
-            "attributes_leaf": "intercom.tracking.attributes",
-            "page_views_leaf": "intercom.tracking.page_views",
+    Some(LoaderConfig {
+        policy: policy.name.clone(),
+        app_id: app_id.clone(),
+        api_base: vendor.regions.get(&intercom.region.value).map(|r| r.api_base.clone()),
+        widget_src: vendor.script.replace("{app_id}", app_id),
+        load: intercom.load.value,
+        pages: intercom.pages.as_ref().map(|p| p.value.clone()),
+        on_withdraw: intercom.on_withdraw.value,
+        purposes,
+        leaves,
+        messenger: MESSENGER.to_owned(),
+        methods,
+        always_forward: vendor.always_forward.clone(),
+        callbacks: vendor.callbacks.clone(),
+        settings: SettingsConfig {
+            messenger: vendor.settings_messenger.clone(),
+            identity: vendor.settings_identity.clone(),
+            verification: vendor.settings_verification.clone(),
+            identity_leaf: IDENTITY.to_owned(),
+            attributes_leaf: ATTRIBUTES.to_owned(),
+            page_views_leaf: PAGE_VIEWS.to_owned(),
         },
-        "update_limit": {
-            "count": vendor.update_limit,
-            "window_ms": u64::from(vendor.update_window_seconds) * 1000,
-            "debounce_ms": PAGE_VIEW_DEBOUNCE_MS,
+        update_limit: UpdateLimit {
+            count: vendor.update_limit,
+            window_ms: u64::from(vendor.update_window_seconds) * 1000,
+            debounce_ms: PAGE_VIEW_DEBOUNCE_MS,
         },
-        "cookie_prefix": vendor.cookie_prefix,
-        "storage_prefix": vendor.storage_prefix,
-        "dom": {"ids": vendor.dom_ids, "classes": vendor.dom_classes},
-        "facade": intercom.facade.as_ref().map(|f| json!({"label": f.label, "color": f.color, "position": f.position})),
-        "cmp": {
-            "name": cmp_name,
-            "purposes": cmp_purposes,
-            "options": options,
-            "script_attrs": script_attrs(policy, vendor, cmp_name),
+        cookie_prefix: vendor.cookie_prefix.clone(),
+        storage_prefix: vendor.storage_prefix.clone(),
+        dom: DomConfig {
+            ids: vendor.dom_ids.clone(),
+            classes: vendor.dom_classes.clone(),
         },
+        facade: intercom.facade.as_ref().map(|f| FacadeConfig {
+            label: f.label.clone(),
+            color: f.color.clone(),
+            position: f.position,
+        }),
+        cmp,
     })
 }
 
-fn option_json(v: &CmpOptionValue) -> Value {
-    match v {
-        CmpOptionValue::String(s) => json!(s),
-        CmpOptionValue::List(l) => json!(l),
-    }
-}
-
 /// The CMP's category attribute for the widget script (cmps.rs holds the pattern).
-fn script_attrs(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value {
-    let mut attrs = Map::new();
+fn script_attrs(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> IndexMap<String, String> {
+    let mut attrs = IndexMap::new();
     let (Some(cmp), Some(purpose)) = (cmps::find(cmp_name), messenger_purpose(policy, vendor)) else {
-        return Value::Object(attrs);
+        return attrs;
     };
     let Some((name, pattern)) = cmp.script_attr else {
-        return Value::Object(attrs);
+        return attrs;
     };
     let block = policy.cmps.get(cmp_name);
     let value = block
@@ -136,8 +244,8 @@ fn script_attrs(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Value {
         .replace("{value}", &value)
         .replace("{purpose}", purpose)
         .replace("{vendor}", &vendor_id);
-    attrs.insert(name.to_owned(), Value::String(rendered));
-    Value::Object(attrs)
+    attrs.insert(name.to_owned(), rendered);
+    attrs
 }
 
 /// Whether any purpose relies on consent (used by documents).

@@ -6,6 +6,8 @@ pub mod config;
 mod documents;
 pub mod escape;
 pub mod loader;
+pub mod loader_view;
+mod minify;
 mod render;
 
 use std::collections::BTreeMap;
@@ -81,12 +83,14 @@ fn emit_policy(
         out.files.insert(format!("{dir}/{name}"), bytes);
     };
     for cmp in selected_cmps(policy, only_cmps) {
-        let config = config::loader_config(policy, vendor, cmp);
-        let js = loader::render_loader(&config, cmp).map_err(|e| EmitError::Loader {
+        let failed = |reason: String| EmitError::Loader {
             policy: policy.name.clone(),
             cmp: cmp.to_owned(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        let config = config::loader_config(policy, vendor, cmp)
+            .ok_or_else(|| failed("the policy has no `intercom` block".to_owned()))?;
+        let js = loader::render(&config, cmp).map_err(|e| failed(e.to_string()))?;
         let name = format!("intercom-loader.{cmp}.js");
         let size = LoaderSize {
             path: format!("{dir}/{name}"),
