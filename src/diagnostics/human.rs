@@ -206,7 +206,7 @@ impl Shown {
             let keep = match ch {
                 '\t' | '\n' => true,
                 '\r' => chars.peek() == Some(&'\n'),
-                _ => !(ch.is_control() || crate::syntax::is_invisible(ch)),
+                _ => !(ch.is_control() || crate::source::chars::is_invisible(ch)),
             };
             match (keep, ch.len_utf8()) {
                 (true, _) => text.push(ch),
