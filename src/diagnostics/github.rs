@@ -1,7 +1,6 @@
 //! GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=...::message`,
 //! which annotate the pull request's diff.
 
-use super::json::locate;
 use super::{Diagnostic, Severity};
 use crate::source::SourceMap;
 
@@ -29,11 +28,13 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         }
         match d.primary_span() {
             Some(span) => {
-                let (file, line, col) = locate(sources, span);
-                let end = sources.get(span.file).line_col(span.end);
+                let (file, start) = sources.start(span);
+                let end = sources.end(span);
                 out.push_str(&format!(
-                    "::{kind} file={},line={line},col={col},endLine={},endColumn={},title={}::{}\n",
+                    "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
                     property(file),
+                    start.line,
+                    start.column,
                     end.line,
                     end.column,
                     property(&format!("{} {}", d.code, d.code.summary())),

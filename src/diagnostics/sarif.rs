@@ -1,9 +1,8 @@
 //! SARIF 2.1.0 for code-scanning upload: one rule per code (with its help and explain page),
-//! one result per diagnostic, columns in Unicode code points.
+//! one result per diagnostic, columns in Unicode code points (`source::position`).
 
 use serde_json::{json, Value};
 
-use super::json::locate;
 use super::{Code, Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
 
@@ -19,9 +18,9 @@ fn level(s: Severity) -> &'static str {
 }
 
 fn region(sources: &SourceMap, span: Span) -> Value {
-    let (_, line, column) = locate(sources, span);
-    let end = sources.get(span.file).line_col(span.end);
-    json!({"startLine": line, "startColumn": column, "endLine": end.line, "endColumn": end.column})
+    let (_, start) = sources.start(span);
+    let end = sources.end(span);
+    json!({"startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column})
 }
 
 fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Value {
