@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=...::message`,
 //! which annotate the pull request's diff.
 
-use super::{Diagnostic, Severity};
+use super::Diagnostic;
 use crate::source::SourceMap;
 
 /// Workflow-command data: `%`, CR and LF are percent-encoded.
@@ -17,10 +17,8 @@ fn property(text: &str) -> String {
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let kind = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        // Workflow commands are named `error` and `warning`, as our severities are.
+        let kind = d.severity.as_str();
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");

@@ -25,8 +25,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        theme.characters.error = format!("error[{}]:", d.code);
-        theme.characters.warning = format!("warning[{}]:", d.code);
+        theme.characters.error = format!("{}[{}]:", Severity::Error, d.code);
+        theme.characters.warning = format!("{}[{}]:", Severity::Warning, d.code);
         theme.characters.advice = "note:".to_owned();
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
@@ -34,7 +34,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             .with_show_related_as_nested(true);
         let report = Report::new(d, sources, &mut named);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message));
+            out.push_str(&format!("{}[{}]: {}\n", d.severity, d.code, d.message));
         }
         out.push('\n');
     }
@@ -46,11 +46,12 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let files = plural(files, "file");
+    let (error, warning) = (Severity::Error.as_str(), Severity::Warning.as_str());
     match (errors, warnings) {
         (0, 0) => format!("checked {files}: no problems"),
-        (0, w) => format!("checked {files}: {}", plural(w, "warning")),
-        (e, 0) => format!("checked {files}: {}", plural(e, "error")),
-        (e, w) => format!("checked {files}: {} and {}", plural(e, "error"), plural(w, "warning")),
+        (0, w) => format!("checked {files}: {}", plural(w, warning)),
+        (e, 0) => format!("checked {files}: {}", plural(e, error)),
+        (e, w) => format!("checked {files}: {} and {}", plural(e, error), plural(w, warning)),
     }
 }
 

@@ -3,19 +3,12 @@
 
 use serde_json::{json, Value};
 
-use super::{Code, Diagnostic, Severity};
+use super::{Code, Diagnostic};
 use crate::source::{SourceMap, Span};
 
 /// Where each code's explain page lives, for `helpUri`: the page's path in consentc's
 /// repository (`consentc explain CODE` prints the same text).
 pub const DOCS_BASE: &str = "docs/codes/";
-
-fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
 
 fn region(sources: &SourceMap, span: Span) -> Value {
     let (_, start) = sources.start(span);
@@ -47,7 +40,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 "fullDescription": {"text": c.summary()},
                 "help": {"text": format!("Run `consentc explain {c}`."), "markdown": c.explanation()},
                 "helpUri": format!("{DOCS_BASE}{c}.md"),
-                "defaultConfiguration": {"level": level(c.severity())},
+                // SARIF's levels include ours under the same names.
+                "defaultConfiguration": {"level": c.severity().as_str()},
             })
         })
         .collect();
@@ -73,7 +67,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             json!({
                 "ruleId": d.code.as_str(),
                 "ruleIndex": Code::ALL.iter().position(|c| *c == d.code),
-                "level": level(d.severity),
+                "level": d.severity.as_str(),
                 "message": {"text": text},
                 "locations": primary.map(|l| location(sources, l.span, None)).collect::<Vec<_>>(),
                 "relatedLocations": related,
