@@ -38,6 +38,8 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::source::chars::{is_invisible, pad_bom};
+use crate::source::position::width;
 use crate::source::FileId;
 use crate::syntax::{self, ast::*, Comment};
 
@@ -48,14 +50,7 @@ const INDENT: usize = 2;
 /// The canonical layout of one file's text, or the file's syntax error (CP0001).
 pub fn format_source(text: &str) -> Result<String, Box<Diagnostic>> {
     // As `source::decode` does: the BOM becomes spaces so diagnostic spans match the file.
-    let owned;
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => {
-            owned = format!("   {rest}");
-            owned.as_str()
-        }
-        None => text,
-    };
+    let text = &*pad_bom(text);
     let file = syntax::parse(FileId(0), text)?;
     let comments = crate::syntax::comments(text);
     let mut printer = Printer {
@@ -213,7 +208,7 @@ impl Printer<'_> {
     }
 
     fn column(&self) -> usize {
-        self.current_line().chars().count()
+        width(self.current_line())
     }
 
     fn line_indent(&self) -> usize {
@@ -587,11 +582,6 @@ fn align_trailing(out: &str, marks: &[(usize, usize)]) -> String {
     result
 }
 
-/// Columns count Unicode scalar values, as diagnostics do.
-fn width(text: &str) -> usize {
-    text.chars().count()
-}
-
 fn flat_value(v: &Value) -> String {
     match &v.kind {
         ValueKind::String(s) => quote(s),
@@ -623,7 +613,8 @@ fn flat_options(options: &[Assignment]) -> String {
     format!("({})", options.join(", "))
 }
 
-/// A string literal with canonical escapes.
+/// A string literal with canonical escapes. The characters the parser refuses outside strings
+/// because they hide or reorder text are legal inside them, so the printer makes them visible.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -641,14 +632,6 @@ pub fn quote(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// The characters the parser refuses outside strings because they hide or reorder text
-/// (`syntax::prescan`); inside strings they are legal, so the printer makes them visible.
-fn is_invisible(ch: char) -> bool {
-    matches!(ch,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}')
 }
 
 #[cfg(test)]

@@ -152,8 +152,8 @@ fn reported(checked: &Checked) -> Vec<Found> {
         .iter()
         .map(|d| {
             let span = d.primary_span().expect("every diagnostic has a primary span");
-            let (file, line, column) = diagnostics::json::locate(&checked.sources, span);
-            (file.to_owned(), d.code.to_string(), line, column)
+            let (file, at) = checked.sources.start(span);
+            (file.to_owned(), d.code.to_string(), at.line, at.column)
         })
         .collect()
 }

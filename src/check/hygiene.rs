@@ -3,9 +3,9 @@
 //! characters (CP0411: text that reads differently from what it is).
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::source::chars::is_invisible;
 use crate::source::Span;
 use crate::syntax::ast::{File, Item, Value, ValueKind};
-use crate::syntax::is_invisible;
 
 /// `text` is the file's source: invisible characters are looked for in what was written, so
 /// an escape like `\u{200b}` (visible in review) is not warned about.

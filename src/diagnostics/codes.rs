@@ -9,11 +9,19 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The one name of a severity, as every format writes it (json `severity`, SARIF `level`,
+    /// GitHub's `::error`/`::warning`, the human header and summary).
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
         }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

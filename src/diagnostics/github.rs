@@ -1,8 +1,7 @@
 //! GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=...::message`,
 //! which annotate the pull request's diff.
 
-use super::json::locate;
-use super::{Diagnostic, Severity};
+use super::Diagnostic;
 use crate::source::SourceMap;
 
 /// Workflow-command data: `%`, CR and LF are percent-encoded.
@@ -18,10 +17,8 @@ fn property(text: &str) -> String {
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let kind = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        // Workflow commands are named `error` and `warning`, as our severities are.
+        let kind = d.severity.as_str();
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
@@ -29,11 +26,13 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         }
         match d.primary_span() {
             Some(span) => {
-                let (file, line, col) = locate(sources, span);
-                let end = sources.get(span.file).line_col(span.end);
+                let (file, start) = sources.start(span);
+                let end = sources.end(span);
                 out.push_str(&format!(
-                    "::{kind} file={},line={line},col={col},endLine={},endColumn={},title={}::{}\n",
+                    "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
                     property(file),
+                    start.line,
+                    start.column,
                     end.line,
                     end.column,
                     property(&format!("{} {}", d.code, d.code.summary())),

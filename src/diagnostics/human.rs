@@ -10,12 +10,13 @@ use miette::{
 };
 
 use super::{Diagnostic, Severity};
-use crate::source::{FileId, SourceMap};
+use crate::source::chars::{is_hidden_in_reports, may_hold_hidden};
+use crate::source::{FileId, SourceFile, SourceMap};
 
 /// Render every diagnostic, then a summary line. `color` is decided by the caller (terminal and
 /// `NO_COLOR`); tests render without it.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let mut named: HashMap<FileId, Arc<Shown>> = HashMap::new();
+    let mut named: HashMap<FileId, Arc<Shown<'_>>> = HashMap::new();
     let mut out = String::new();
     for d in diagnostics {
         // rustc's header, `error[CP0201]: message`, drawn where miette puts its severity icon.
@@ -24,8 +25,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        theme.characters.error = format!("error[{}]:", d.code);
-        theme.characters.warning = format!("warning[{}]:", d.code);
+        theme.characters.error = format!("{}[{}]:", Severity::Error, d.code);
+        theme.characters.warning = format!("{}[{}]:", Severity::Warning, d.code);
         theme.characters.advice = "note:".to_owned();
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
@@ -33,7 +34,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             .with_show_related_as_nested(true);
         let report = Report::new(d, sources, &mut named);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message));
+            out.push_str(&format!("{}[{}]: {}\n", d.severity, d.code, d.message));
         }
         out.push('\n');
     }
@@ -45,11 +46,12 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let files = plural(files, "file");
+    let (error, warning) = (Severity::Error.as_str(), Severity::Warning.as_str());
     match (errors, warnings) {
         (0, 0) => format!("checked {files}: no problems"),
-        (0, w) => format!("checked {files}: {}", plural(w, "warning")),
-        (e, 0) => format!("checked {files}: {}", plural(e, "error")),
-        (e, w) => format!("checked {files}: {} and {}", plural(e, "error"), plural(w, "warning")),
+        (0, w) => format!("checked {files}: {}", plural(w, warning)),
+        (e, 0) => format!("checked {files}: {}", plural(e, error)),
+        (e, w) => format!("checked {files}: {} and {}", plural(e, error), plural(w, warning)),
     }
 }
 
@@ -63,25 +65,22 @@ fn plural(n: usize, word: &str) -> String {
 
 /// One diagnostic in miette's shape. Labels in another file than the primary one become
 /// related reports with their own source.
-struct Report {
+struct Report<'s> {
     message: String,
     code: String,
     severity: Severity,
     help: Option<String>,
-    source: Option<Arc<Shown>>,
+    source: Option<Arc<Shown<'s>>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    related: Vec<Report<'s>>,
 }
 
-impl Report {
-    fn new(d: &Diagnostic, sources: &SourceMap, named: &mut HashMap<FileId, Arc<Shown>>) -> Report {
+impl<'s> Report<'s> {
+    fn new(d: &Diagnostic, sources: &'s SourceMap, named: &mut HashMap<FileId, Arc<Shown<'s>>>) -> Report<'s> {
         let mut source_of = |file: FileId| {
             named
                 .entry(file)
-                .or_insert_with(|| {
-                    let f = sources.get(file);
-                    Arc::new(Shown::new(&f.name, &f.text))
-                })
+                .or_insert_with(|| Arc::new(Shown::new(sources.get(file))))
                 .clone()
         };
         let main_file = d.primary_span().map(|s| s.file);
@@ -121,21 +120,21 @@ impl Report {
     }
 }
 
-impl fmt::Debug for Report {
+impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Report<'_> {}
 
-impl miette::Diagnostic for Report {
+impl miette::Diagnostic for Report<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
@@ -174,69 +173,60 @@ const LONG_LABEL: usize = 120;
 /// A file as the report shows it: what could drive a terminal (control characters) or
 /// reorder the text (direction controls, invisible characters) replaced by visible marks of
 /// the same byte length, so spans still match; a space after the end, so a label at the end of
-/// the file has a character to point at; long lines cut to a window around each label; and
-/// line and column (in Unicode scalar values) counted from the file as written.
+/// the file has a character to point at; long lines cut to a window around each label.
+///
+/// The `file:line:column` miette prints is the line and column this gives for a span's start,
+/// which come from the file as read (`source::position`), never from the displayed text: the
+/// marks and a BOM's padding would otherwise shift them away from the other formats'.
 #[derive(Debug)]
-struct Shown {
-    name: String,
-    /// The displayed text, with the extra space at the end.
+struct Shown<'s> {
+    file: &'s SourceFile,
+    /// The displayed text, with the extra space at the end. Its lines start where the file's
+    /// do: marks replace no line feed.
     text: String,
-    /// Byte offset of each line's start.
-    line_starts: Vec<usize>,
-    /// Columns computed so far, by offset: a column is counted from the nearest one before it
-    /// on its line, not from the start of a possibly very long line.
-    columns: std::sync::Mutex<std::collections::BTreeMap<usize, usize>>,
 }
 
-impl Shown {
-    fn new(name: &str, original: &str) -> Shown {
+impl<'s> Shown<'s> {
+    fn new(file: &'s SourceFile) -> Shown<'s> {
+        let original = file.text.as_str();
         let mut text = String::with_capacity(original.len() + 1);
-        // Most files need no replacement: `contains` on bytes is a fast search, where a loop
-        // over every character would take seconds on a large file in a debug build.
-        let bytes = original.as_bytes();
-        let suspect = (0u8..0x20)
-            .filter(|b| !matches!(b, b'\t' | b'\n'))
-            .chain([0x7f, 0xc2, 0xd8, 0xe2, 0xef]);
-        let mut chars = original.chars().peekable();
-        if !suspect.clone().any(|b| bytes.contains(&b)) {
-            text.push_str(original);
-            chars = "".chars().peekable();
-        }
-        while let Some(ch) = chars.next() {
-            let keep = match ch {
-                '\t' | '\n' => true,
-                '\r' => chars.peek() == Some(&'\n'),
-                _ => !(ch.is_control() || crate::syntax::is_invisible(ch)),
-            };
-            match (keep, ch.len_utf8()) {
-                (true, _) => text.push(ch),
-                (false, 3) => text.push('\u{fffd}'),
-                (false, n) => text.extend(std::iter::repeat_n('?', n)),
+        if may_hold_hidden(original) {
+            let mut chars = original.chars().peekable();
+            while let Some(ch) = chars.next() {
+                let hidden = is_hidden_in_reports(ch, chars.peek() == Some(&'\n'));
+                match (hidden, ch.len_utf8()) {
+                    (false, _) => text.push(ch),
+                    (true, 3) => text.push('\u{fffd}'),
+                    (true, n) => text.extend(std::iter::repeat_n('?', n)),
+                }
             }
+        } else {
+            text.push_str(original);
         }
         text.push(' ');
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Shown {
-            name: name.to_owned(),
-            text,
-            line_starts,
-            columns: Default::default(),
-        }
+        Shown { file, text }
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        }
+        self.file.lines().line_of(offset)
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.file.lines().line_start(line)
+    }
+
+    fn lines(&self) -> usize {
+        self.file.lines().lines()
     }
 
     /// The line's text without its line end.
     fn line(&self, line: usize) -> (usize, usize) {
-        let start = self.line_starts[line];
-        let end = self.line_starts.get(line + 1).map_or(self.text.len(), |&next| next - 1);
+        let start = self.line_start(line);
+        let end = if line + 1 < self.lines() {
+            self.line_start(line + 1) - 1
+        } else {
+            self.text.len()
+        };
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
             end - 1
         } else {
@@ -281,35 +271,22 @@ impl Shown {
         SourceSpan::new(start.into(), end - start)
     }
 
-    /// The column (0-based, in Unicode scalar values) of `offset` on `line`.
-    fn column(&self, line: usize, offset: usize) -> usize {
-        let line_start = self.line_starts[line];
-        let Ok(mut columns) = self.columns.lock() else {
-            return self.text[line_start..offset].chars().count();
-        };
-        let (from, column) = match columns.range(line_start..=offset).next_back() {
-            Some((&at, &column)) => (at, column),
-            None => (line_start, 0),
-        };
-        let counted = column + self.text[from..offset].chars().count();
-        columns.insert(offset, counted);
-        counted
-    }
-
-    fn contents(&self, start: usize, end: usize, line: usize, newlines: usize) -> Box<dyn SpanContents<'_> + '_> {
-        let column = self.column(line, start);
+    /// The contents miette draws from `start` to `end`; `line_count` is what miette's
+    /// `SpanContents::line_count` reports.
+    fn contents(&self, start: usize, end: usize, line_count: usize) -> Box<dyn SpanContents<'_> + '_> {
+        let at = self.file.line_col(start);
         Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.file.name.clone(),
             &self.text.as_bytes()[start..end],
             SourceSpan::new(start.into(), end - start),
-            line,
-            column,
-            newlines,
+            at.line - 1,
+            at.column - 1,
+            line_count,
         ))
     }
 }
 
-impl SourceCode for Shown {
+impl SourceCode for Shown<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -323,14 +300,14 @@ impl SourceCode for Shown {
         let first = self.line_of(start);
         let last = self.line_of(end.saturating_sub(1).max(start));
         let newlines_to = |line: usize| {
-            if line + 1 < self.line_starts.len() {
+            if line + 1 < self.lines() {
                 line + 1
             } else {
                 line
             }
         };
         if context_lines_before == 0 && context_lines_after == 0 {
-            return Ok(self.contents(start, end, first, newlines_to(last)));
+            return Ok(self.contents(start, end, newlines_to(last)));
         }
         if (first..=last).any(|l| self.is_long(l)) {
             // One window on one line: two labels far apart on a long line get a window each.
@@ -340,7 +317,7 @@ impl SourceCode for Shown {
             let (line_start, line_end) = self.line(first);
             let from = self.ceil(start.saturating_sub(WINDOW).max(line_start));
             let to = self.floor((end + WINDOW).min(line_end));
-            return Ok(self.contents(from, to.max(from), first, first));
+            return Ok(self.contents(from, to.max(from), first));
         }
         // Context lines, unless they are long.
         let mut from = first;
@@ -353,15 +330,16 @@ impl SourceCode for Shown {
         let mut to = last;
         for _ in 0..context_lines_after {
             // The space added after the end is no context line of its own.
-            if to + 1 >= self.line_starts.len()
-                || self.is_long(to + 1)
-                || self.line_starts[to + 1] + 1 == self.text.len()
-            {
+            if to + 1 >= self.lines() || self.is_long(to + 1) || self.line_start(to + 1) + 1 == self.text.len() {
                 break;
             }
             to += 1;
         }
-        let data_end = self.line_starts.get(to + 1).copied().unwrap_or(self.text.len());
-        Ok(self.contents(self.line_starts[from], data_end, from, newlines_to(to)))
+        let data_end = if to + 1 < self.lines() {
+            self.line_start(to + 1)
+        } else {
+            self.text.len()
+        };
+        Ok(self.contents(self.line_start(from), data_end, newlines_to(to)))
     }
 }

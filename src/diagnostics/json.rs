@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::Diagnostic;
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -44,13 +44,6 @@ struct JsonSpan {
     end: usize,
 }
 
-/// A location as `(file, line, column)`; columns count Unicode scalar values.
-pub fn locate(sources: &SourceMap, span: Span) -> (&str, usize, usize) {
-    let file = sources.get(span.file);
-    let at = file.line_col(span.start);
-    (&file.name, at.line, at.column)
-}
-
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let out = Output {
         version: 1,
@@ -60,14 +53,14 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             .iter()
             .map(|d| {
                 let primary = d.primary_span();
-                let at = primary.map(|s| locate(sources, s));
+                let at = primary.map(|s| sources.start(s));
                 JsonDiagnostic {
                     code: d.code.as_str(),
                     severity: d.severity.as_str(),
                     message: &d.message,
-                    file: at.map(|a| a.0),
-                    line: at.map(|a| a.1),
-                    column: at.map(|a| a.2),
+                    file: at.map(|(file, _)| file),
+                    line: at.map(|(_, at)| at.line),
+                    column: at.map(|(_, at)| at.column),
                     span: primary.map(|s| JsonSpan {
                         start: s.start,
                         end: s.end,
@@ -76,14 +69,14 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                         .labels
                         .iter()
                         .map(|l| {
-                            let (file, line, column) = locate(sources, l.span);
-                            let end = sources.get(l.span.file).line_col(l.span.end);
+                            let (file, start) = sources.start(l.span);
+                            let end = sources.end(l.span);
                             JsonLabel {
                                 message: &l.message,
                                 primary: l.primary,
                                 file,
-                                line,
-                                column,
+                                line: start.line,
+                                column: start.column,
                                 end_line: end.line,
                                 end_column: end.column,
                                 span: JsonSpan {

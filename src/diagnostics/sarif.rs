@@ -1,27 +1,19 @@
 //! SARIF 2.1.0 for code-scanning upload: one rule per code (with its help and explain page),
-//! one result per diagnostic, columns in Unicode code points.
+//! one result per diagnostic, columns in Unicode code points (`source::position`).
 
 use serde_json::{json, Value};
 
-use super::json::locate;
-use super::{Code, Diagnostic, Severity};
+use super::{Code, Diagnostic};
 use crate::source::{SourceMap, Span};
 
 /// Where each code's explain page lives, for `helpUri`: the page's path in consentc's
 /// repository (`consentc explain CODE` prints the same text).
 pub const DOCS_BASE: &str = "docs/codes/";
 
-fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
 fn region(sources: &SourceMap, span: Span) -> Value {
-    let (_, line, column) = locate(sources, span);
-    let end = sources.get(span.file).line_col(span.end);
-    json!({"startLine": line, "startColumn": column, "endLine": end.line, "endColumn": end.column})
+    let (_, start) = sources.start(span);
+    let end = sources.end(span);
+    json!({"startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column})
 }
 
 fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Value {
@@ -48,7 +40,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 "fullDescription": {"text": c.summary()},
                 "help": {"text": format!("Run `consentc explain {c}`."), "markdown": c.explanation()},
                 "helpUri": format!("{DOCS_BASE}{c}.md"),
-                "defaultConfiguration": {"level": level(c.severity())},
+                // SARIF's levels include ours under the same names.
+                "defaultConfiguration": {"level": c.severity().as_str()},
             })
         })
         .collect();
@@ -74,7 +67,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             json!({
                 "ruleId": d.code.as_str(),
                 "ruleIndex": Code::ALL.iter().position(|c| *c == d.code),
-                "level": level(d.severity),
+                "level": d.severity.as_str(),
                 "message": {"text": text},
                 "locations": primary.map(|l| location(sources, l.span, None)).collect::<Vec<_>>(),
                 "relatedLocations": related,

@@ -4,7 +4,7 @@ pub mod ast;
 mod parser;
 mod prescan;
 
-pub use prescan::{comments, is_invisible, line_comments, Comment};
+pub use prescan::{comments, line_comments, Comment};
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;

@@ -5,6 +5,7 @@ use pest::Parser as _;
 
 use super::ast::*;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::source::chars::is_invisible;
 use crate::source::{FileId, Span};
 
 #[derive(pest_derive::Parser)]
@@ -330,7 +331,7 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
                 .take(24)
                 .collect();
             if word.is_empty() {
-                let shown = if c.is_control() || super::prescan::is_invisible(c) {
+                let shown = if c.is_control() || is_invisible(c) {
                     format!("U+{:04X}", c as u32)
                 } else {
                     format!("`{c}`")

@@ -4,6 +4,7 @@
 //! characters, and invisible characters that make code read differently from how it runs.
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::source::chars::{is_direction_control, is_invisible};
 use crate::source::{FileId, Span};
 
 /// Deeper nesting than any real policy needs; well below what the parser's stack can take.
@@ -196,11 +197,6 @@ fn direction_controls(file: FileId, text: &str, start: usize, end: usize) -> Res
     ))
 }
 
-/// The characters that override or isolate text direction (rustc's `text_direction_codepoint`).
-pub fn is_direction_control(ch: char) -> bool {
-    matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
 fn skip_string(file: FileId, text: &str, start: usize) -> Result<usize, Box<Diagnostic>> {
     let bytes = text.as_bytes();
     let mut i = start + 1;
@@ -270,13 +266,6 @@ fn skip_escape(file: FileId, text: &str, i: usize) -> Result<Option<usize>, Box<
             .help("strings know `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{...}`; write a backslash as `\\\\`"),
         )),
     }
-}
-
-/// Bidirectional controls and zero-width characters (CVE-2021-42574 "Trojan Source").
-pub fn is_invisible(ch: char) -> bool {
-    matches!(ch,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}')
 }
 
 fn error(d: Diagnostic) -> Box<Diagnostic> {
