@@ -3,8 +3,9 @@
 use indexmap::IndexMap;
 
 use super::model::*;
+use crate::calendar::Duration;
 use crate::source::FileId;
-use crate::syntax::ast::{Assignment, Block, Duration, Item, ValueKind};
+use crate::syntax::ast::{Assignment, Block, Item, ValueKind};
 use crate::syntax::parse;
 
 type R<T> = Result<T, String>;
@@ -234,7 +235,7 @@ impl<'a> Fields<'a> {
 
     fn duration(&self, key: &str) -> R<Duration> {
         match self.get(key).map(|a| &a.value.kind) {
-            Some(ValueKind::Duration(d)) => Ok(*d),
+            Some(ValueKind::Duration(d)) => Ok(Duration::from_literal(d)),
             _ => Err(self.missing(key)),
         }
     }

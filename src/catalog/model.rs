@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
-use crate::syntax::ast::Duration;
+use crate::calendar::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Catalog {

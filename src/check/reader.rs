@@ -3,10 +3,10 @@
 
 use indexmap::IndexMap;
 
-use super::model::{Keyword, Setting, Spanned};
+use super::model::{Duration, Keyword, Setting, Spanned};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{Assignment, Block, Duration, Item, Value, ValueKind};
+use crate::syntax::ast::{Assignment, Block, Item, Value, ValueKind};
 
 pub struct Reader<'a> {
     /// What the block is called in messages: "policy `acme`", "`intercom`".
@@ -86,7 +86,7 @@ impl<'a> Reader<'a> {
     pub fn duration(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<Duration> {
         let v = self.value(key)?;
         match &v.kind {
-            ValueKind::Duration(d) => Some(*d),
+            ValueKind::Duration(d) => Some(Duration::from_literal(d)),
             _ => {
                 out.push(wrong_kind(
                     key,

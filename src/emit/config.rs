@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::catalog::{cmps, Vendor};
-use crate::check::model::{Basis, CmpOptionValue, Policy};
+use crate::check::model::{Basis, CmpOptionValue, Duration, Policy};
 
 /// Debounce for page-view updates on single-page navigation.
 const PAGE_VIEW_DEBOUNCE_MS: u64 = 300;
@@ -151,15 +151,11 @@ pub fn has_consent_purpose(policy: &Policy) -> bool {
 pub struct StorageRow {
     pub name: String,
     pub kind: &'static str,
-    pub lifetime: Option<crate::syntax::ast::Duration>,
+    /// In the catalogue's calendar terms (`9 months`); `None` for web storage, which has none.
+    /// Outputs that need a number use [`Duration::max_days`], never a 30-day month.
+    pub lifetime: Option<Duration>,
     pub description: String,
     pub purpose: String,
-}
-
-impl StorageRow {
-    pub fn max_age_days(&self) -> Option<u64> {
-        self.lifetime.map(|d| u64::from(d.amount) * d.unit.days())
-    }
 }
 
 pub fn storage_rows(policy: &Policy, vendor: &Vendor) -> Vec<StorageRow> {

@@ -123,10 +123,12 @@ impl Builder {
                 let mut inner = significant(pair);
                 let amount = inner.next().ok_or_else(|| internal(self.file))?;
                 let unit = inner.next().ok_or_else(|| internal(self.file))?;
-                let unit = TimeUnit::parse(unit.as_str()).ok_or_else(|| internal(self.file))?;
-                ValueKind::Duration(Duration {
+                let unit_span = self.span(&unit);
+                let unit = UnitWord::parse(unit.as_str()).ok_or_else(|| internal(self.file))?;
+                ValueKind::Duration(DurationLiteral {
                     amount: self.integer(&amount)?,
                     unit,
+                    unit_span,
                 })
             }
             Rule::path => {
