@@ -4,6 +4,7 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 
 use super::ast::*;
+use crate::diagnostics::words::{join, Last};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -280,7 +281,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Bo
         }
         pest::error::ErrorVariant::CustomError { .. } => vec!["valid syntax"],
     };
-    let expected = join_words(&expected);
+    let expected = join(&expected, Last::Or);
     let (found, width) = found_at(text, pos);
     let span = Span::new(file, pos, pos + width);
     let mut d = Diagnostic::new(Code::CP0001, format!("expected {expected}, found {found}"))
@@ -342,13 +343,5 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
                 (format!("`{word}`"), word.len())
             }
         }
-    }
-}
-
-fn join_words(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
     }
 }
