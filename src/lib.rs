@@ -6,6 +6,7 @@
 //! [`check_paths`] and [`check_sources`].
 
 pub mod build;
+pub mod calendar;
 pub mod catalog;
 pub mod check;
 pub mod compile;

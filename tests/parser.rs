@@ -3,7 +3,7 @@
 
 use consentc::diagnostics::{Code, Diagnostic};
 use consentc::source::{decode, FileId, SourceFile, Span};
-use consentc::syntax::ast::{Assignment, Block, File, Item, Path, TimeUnit, Value, ValueKind};
+use consentc::syntax::ast::{Assignment, Block, File, Item, Path, UnitWord, Value, ValueKind};
 use proptest::prelude::*;
 
 const FILE: FileId = FileId(0);
@@ -167,14 +167,14 @@ fn integers_fit_in_32_bits() {
 #[test]
 fn durations_in_every_unit() {
     for (text, amount, unit) in [
-        ("1 day", 1, TimeUnit::Day),
-        ("90 days", 90, TimeUnit::Day),
-        ("1 week", 1, TimeUnit::Week),
-        ("52 weeks", 52, TimeUnit::Week),
-        ("1 month", 1, TimeUnit::Month),
-        ("24 months", 24, TimeUnit::Month),
-        ("1 year", 1, TimeUnit::Year),
-        ("3 years", 3, TimeUnit::Year),
+        ("1 day", 1, UnitWord::Day),
+        ("90 days", 90, UnitWord::Day),
+        ("1 week", 1, UnitWord::Week),
+        ("52 weeks", 52, UnitWord::Week),
+        ("1 month", 1, UnitWord::Month),
+        ("24 months", 24, UnitWord::Month),
+        ("1 year", 1, UnitWord::Year),
+        ("3 years", 3, UnitWord::Year),
     ] {
         let ValueKind::Duration(d) = value_of(text).kind else {
             panic!("{text} is not a duration")
@@ -207,7 +207,7 @@ fn a_key_named_like_a_unit_after_an_integer_stays_a_key() {
     let ValueKind::Duration(d) = assignment(&parse("x = 3 months = 1 year").items[1]).value.kind else {
         panic!("`months = 1 year` holds a duration")
     };
-    assert_eq!((d.amount, d.unit), (1, TimeUnit::Year));
+    assert_eq!((d.amount, d.unit), (1, UnitWord::Year));
 }
 
 #[test]

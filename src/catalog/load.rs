@@ -3,8 +3,9 @@
 use indexmap::IndexMap;
 
 use super::model::*;
+use crate::calendar::Duration;
 use crate::source::FileId;
-use crate::syntax::ast::{Assignment, Block, Duration, Item, ValueKind};
+use crate::syntax::ast::{Assignment, Block, Item, ValueKind};
 use crate::syntax::parse;
 
 type R<T> = Result<T, String>;
@@ -69,12 +70,15 @@ fn vendor(name: &str, block: &Block) -> R<Vendor> {
         settings_messenger: f.strings("settings_messenger")?,
         settings_identity: f.strings("settings_identity")?,
         settings_verification: f.strings("settings_verification")?,
+        roles: LeafRoles::default(),
         regions: IndexMap::new(),
         csp: IndexMap::new(),
         nodes: IndexMap::new(),
         leaves: Vec::new(),
         covers: Default::default(),
     };
+    // `role = NAME` on features, by role: each role once.
+    let mut roles: IndexMap<String, String> = IndexMap::new();
     for child in f.blocks() {
         let child_name = child.name.as_ref().map(|n| n.name.as_str());
         match (child.kind.name.as_str(), child_name) {
@@ -92,15 +96,30 @@ fn vendor(name: &str, block: &Block) -> R<Vendor> {
                 );
             }
             ("csp", None) => v.csp = Fields::new(child).csp_lists(),
-            ("feature" | "group", Some(_)) => node(&mut v, name, child)?,
+            ("feature" | "group", Some(_)) => node(&mut v, &mut roles, name, child)?,
             (kind, _) => return Err(format!("vendor `{name}`: unexpected block `{kind}`")),
         }
     }
+    v.roles = leaf_roles(name, roles)?;
     v.index_covers();
     Ok(v)
 }
 
-fn node(v: &mut Vendor, parent: &str, block: &Block) -> R<()> {
+/// Every role named exactly once, and no other.
+fn leaf_roles(vendor: &str, mut found: IndexMap<String, String>) -> R<LeafRoles> {
+    let mut roles = LeafRoles::default();
+    for (role, slot) in roles.slots() {
+        *slot = found
+            .shift_remove(role)
+            .ok_or_else(|| format!("vendor `{vendor}`: no feature has `role = {role}`"))?;
+    }
+    match found.keys().next() {
+        Some(unknown) => Err(format!("vendor `{vendor}`: unknown role `{unknown}`")),
+        None => Ok(roles),
+    }
+}
+
+fn node(v: &mut Vendor, roles: &mut IndexMap<String, String>, parent: &str, block: &Block) -> R<()> {
     let f = Fields::new(block);
     let name = block.name.as_ref().map(|n| n.name.as_str()).unwrap_or_default();
     let path = format!("{parent}.{name}");
@@ -117,9 +136,14 @@ fn node(v: &mut Vendor, parent: &str, block: &Block) -> R<()> {
             },
         );
         for child in f.blocks() {
-            node(v, &path, child)?;
+            node(v, roles, &path, child)?;
         }
         return Ok(());
+    }
+    if let Some(role) = f.opt_ident("role")? {
+        if let Some(first) = roles.insert(role.clone(), path.clone()) {
+            return Err(format!("`{path}`: role `{role}` is already `{first}`'s"));
+        }
     }
     let mut feature = Feature {
         requires: f.paths("requires")?,
@@ -146,6 +170,7 @@ fn node(v: &mut Vendor, parent: &str, block: &Block) -> R<()> {
                 name: cf.string("name")?,
                 lifetime: cf.duration("lifetime")?,
                 description: cf.string("description")?,
+                identifier: cf.opt_boolean("identifier")?.unwrap_or(false),
             }),
             "storage" => feature.storage.push(Storage {
                 kind: child.name.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
@@ -234,7 +259,7 @@ impl<'a> Fields<'a> {
 
     fn duration(&self, key: &str) -> R<Duration> {
         match self.get(key).map(|a| &a.value.kind) {
-            Some(ValueKind::Duration(d)) => Ok(*d),
+            Some(ValueKind::Duration(d)) => Ok(Duration::from_literal(d)),
             _ => Err(self.missing(key)),
         }
     }

@@ -128,5 +128,60 @@ mod tests {
         assert_eq!(intercom.regions["eu"].api_base, "https://api-iam.eu.intercom.io");
         assert_eq!(intercom.method_leaf("startTour"), Some("intercom.product_tours"));
         assert!(c.jurisdictions["eu"].device_consent);
+        assert_eq!(
+            intercom.roles,
+            LeafRoles {
+                messenger: "intercom.messenger".into(),
+                identity: "intercom.identity".into(),
+                attributes: "intercom.tracking.attributes".into(),
+                page_views: "intercom.tracking.page_views".into(),
+            }
+        );
+        let identifiers: Vec<String> = intercom
+            .leaf("intercom.messenger")
+            .map(|m| {
+                m.cookies
+                    .iter()
+                    .filter(|c| c.identifier)
+                    .map(|c| c.short_name())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(identifiers, ["intercom-id", "intercom-device-id"]);
+    }
+
+    fn vendor_with(features: &str) -> Result<Catalog, String> {
+        let text = format!(
+            "vendor v {{ title = \"V\"; provider = \"P\"; privacy_url = \"u\"; erasure = \"e\"; script = \"s\"; cookie_prefix = \"v-\"; storage_prefix = \"v.\"; update_limit = 1; update_window_seconds = 1\n{features}\n}}"
+        );
+        load_from(&[("v.vendor", &text)])
+    }
+
+    #[test]
+    fn every_role_is_named_once() {
+        let all = "feature m { title = \"M\"; description = \"d\"; enforcement = client; role = messenger }
+            feature i { title = \"I\"; description = \"d\"; enforcement = client; role = identity }
+            feature a { title = \"A\"; description = \"d\"; enforcement = client; role = attributes }
+            feature p { title = \"P\"; description = \"d\"; enforcement = client; role = page_views }";
+        let roles = vendor_with(all).map(|c| c.vendors["v"].roles.clone());
+        assert_eq!(roles.map(|r| r.page_views), Ok("v.p".to_owned()));
+
+        let missing = vendor_with(&all.replace("role = page_views", ""));
+        assert_eq!(
+            missing.err().as_deref(),
+            Some("v.vendor: vendor `v`: no feature has `role = page_views`")
+        );
+        let twice = vendor_with(&all.replace("role = page_views", "role = messenger"));
+        assert_eq!(
+            twice.err().as_deref(),
+            Some("v.vendor: `v.p`: role `messenger` is already `v.m`'s")
+        );
+        let unknown = vendor_with(&format!(
+            "{all}\nfeature x {{ title = \"X\"; description = \"d\"; enforcement = client; role = chat }}"
+        ));
+        assert_eq!(
+            unknown.err().as_deref(),
+            Some("v.vendor: vendor `v`: unknown role `chat`")
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
-use crate::syntax::ast::Duration;
+use crate::calendar::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -57,6 +57,16 @@ pub struct Cookie {
     pub name: String,
     pub lifetime: Duration,
     pub description: String,
+    /// Recognises the visitor or the device across visits (`identifier = true`): what the
+    /// request exemption has to justify (CP0406).
+    pub identifier: bool,
+}
+
+impl Cookie {
+    /// The name people call the cookie by, without the app id: `intercom-id`.
+    pub fn short_name(&self) -> String {
+        self.name.replace("-{app_id}", "").replace("{app_id}", "")
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -116,6 +126,32 @@ pub struct Region {
     pub csp: IndexMap<String, Vec<String>>,
 }
 
+/// The leaves the checker and the loader treat specially, by full path. Each is named in the
+/// catalogue by `role = NAME` on one feature; a catalogue without one of them does not load.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeafRoles {
+    /// The widget itself: what every other leaf requires, and what the facade stands in for.
+    pub messenger: String,
+    /// Identity settings (`user_id`, `email`, ...) on `boot` and `update`.
+    pub identity: String,
+    /// Custom data keys on `boot` and `update`.
+    pub attributes: String,
+    /// The extra `update` on single-page navigation.
+    pub page_views: String,
+}
+
+impl LeafRoles {
+    /// The role names the catalogue uses, each with where the loaded path goes.
+    pub(crate) fn slots(&mut self) -> [(&'static str, &mut String); 4] {
+        [
+            ("messenger", &mut self.messenger),
+            ("identity", &mut self.identity),
+            ("attributes", &mut self.attributes),
+            ("page_views", &mut self.page_views),
+        ]
+    }
+}
+
 /// Leaf indices into [`Vendor::leaves`], in catalogue order.
 pub type LeafSet = BTreeSet<usize>;
 
@@ -138,6 +174,7 @@ pub struct Vendor {
     pub settings_messenger: Vec<String>,
     pub settings_identity: Vec<String>,
     pub settings_verification: Vec<String>,
+    pub roles: LeafRoles,
     pub regions: IndexMap<String, Region>,
     /// CSP sources every region needs.
     pub csp: IndexMap<String, Vec<String>>,
@@ -161,6 +198,11 @@ impl Vendor {
 
     pub fn leaf_index(&self, path: &str) -> Option<usize> {
         self.leaves.iter().position(|l| l == path)
+    }
+
+    /// The messenger leaf's index ([`LeafRoles::messenger`]).
+    pub fn messenger_leaf(&self) -> Option<usize> {
+        self.leaf_index(&self.roles.messenger)
     }
 
     pub fn leaf_feature(&self, index: usize) -> &Feature {

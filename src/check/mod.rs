@@ -1,12 +1,9 @@
 //! The checker: syntax trees and the catalogue in, a checked model and diagnostics out.
 
-mod cmp;
-mod hygiene;
-mod lawful;
 mod lower;
-mod mapping;
 pub mod model;
 mod reader;
+pub mod rules;
 pub mod suppress;
 
 pub use lower::{DEFAULT_FACADE_COLOR, DEFAULT_FACADE_LABEL};
@@ -32,11 +29,12 @@ pub struct FileFacts {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The per-file rules: string hygiene, lowering to the model, and the file's allow comments.
+/// The per-file work: string hygiene, lowering to the model (which runs the rules on what was
+/// written, `rules::facade`), and the file's allow comments.
 /// Files are independent here, so the caller may run this for several files at once.
 pub fn check_file(id: FileId, file: &File, source: &SourceFile, catalog: &Catalog) -> FileFacts {
     let mut diagnostics = Vec::new();
-    hygiene::check(file, &source.text, &mut diagnostics);
+    rules::hygiene::check(file, &source.text, &mut diagnostics);
     let policies = lower::lower_file(file, catalog, &mut diagnostics);
     let allows = suppress::collect(id, source, file, &mut diagnostics);
     FileFacts {
@@ -49,6 +47,17 @@ pub fn check_file(id: FileId, file: &File, source: &SourceFile, catalog: &Catalo
 /// The rules across files and within each policy, once every file is lowered: `policies` in
 /// compile-set order (the first definition of a name wins).
 pub fn check_set(policies: impl IntoIterator<Item = Policy>, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Model {
+    let kept = first_definitions(policies, out);
+    if let Some(vendor) = catalog.vendor("intercom") {
+        for policy in &kept {
+            rules::check_policy(policy, catalog, vendor, out);
+        }
+    }
+    Model { policies: kept }
+}
+
+/// CP0102: the policies in compile-set order, each name's first definition kept.
+fn first_definitions(policies: impl IntoIterator<Item = Policy>, out: &mut Vec<Diagnostic>) -> Vec<Policy> {
     let mut kept: Vec<Policy> = Vec::new();
     let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for policy in policies {
@@ -64,12 +73,5 @@ pub fn check_set(policies: impl IntoIterator<Item = Policy>, catalog: &Catalog, 
         by_name.insert(policy.name.clone(), kept.len());
         kept.push(policy);
     }
-    if let Some(vendor) = catalog.vendor("intercom") {
-        for policy in &kept {
-            mapping::check(policy, vendor, out);
-            lawful::check(policy, catalog, vendor, out);
-            cmp::check(policy, out);
-        }
-    }
-    Model { policies: kept }
+    kept
 }

@@ -4,9 +4,9 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+pub use crate::calendar::{Duration, TimeUnit};
 use crate::catalog::LeafSet;
 use crate::source::Span;
-use crate::syntax::ast::Duration;
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,10 +3,11 @@
 
 use indexmap::IndexMap;
 
-use super::model::{Keyword, Setting, Spanned};
+use super::model::{Duration, Keyword, Setting, Spanned};
+use crate::diagnostics::words::{backticked, Last};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{Assignment, Block, Duration, Item, Value, ValueKind};
+use crate::syntax::ast::{Assignment, Block, Item, Value, ValueKind};
 
 pub struct Reader<'a> {
     /// What the block is called in messages: "policy `acme`", "`intercom`".
@@ -86,7 +87,7 @@ impl<'a> Reader<'a> {
     pub fn duration(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<Duration> {
         let v = self.value(key)?;
         match &v.kind {
-            ValueKind::Duration(d) => Some(*d),
+            ValueKind::Duration(d) => Some(Duration::from_literal(d)),
             _ => {
                 out.push(wrong_kind(
                     key,
@@ -145,7 +146,7 @@ pub fn keyword_value<K: Keyword>(key: &str, v: &Value, out: &mut Vec<Diagnostic>
         let example = words.first().copied().unwrap_or_default();
         let hint = match &v.kind {
             ValueKind::String(s) if K::from_word(s).is_some() => format!("write `{key} = {s}` without quotes"),
-            _ => format!("one of {}", backticked(&words)),
+            _ => format!("one of {}", backticked(&words, Last::Or)),
         };
         out.push(wrong_kind(key, v, "an identifier", &hint).help(format!("{hint} (for example `{key} = {example}`)")));
         return None;
@@ -156,21 +157,15 @@ pub fn keyword_value<K: Keyword>(key: &str, v: &Value, out: &mut Vec<Diagnostic>
             let mut d = Diagnostic::new(Code::CP0101, format!("unknown value `{word}` for `{key}`"))
                 .primary(v.span, "not a known value");
             d = match did_you_mean(word, words.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`? `{key}` is one of {}", backticked(&words))),
-                None => d.help(format!("`{key}` is one of {}", backticked(&words))),
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? `{key}` is one of {}",
+                    backticked(&words, Last::Or)
+                )),
+                None => d.help(format!("`{key}` is one of {}", backticked(&words, Last::Or))),
             };
             out.push(d);
             None
         }
-    }
-}
-
-pub fn backticked(words: &[&str]) -> String {
-    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
     }
 }
 
@@ -189,7 +184,7 @@ pub fn unknown<'c>(what: &str, span: Span, word: &str, candidates: impl IntoIter
     match did_you_mean(word, candidates.iter().copied()) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None if candidates.len() <= 12 && !candidates.is_empty() => {
-            d.help(format!("expected one of {}", backticked(&candidates)))
+            d.help(format!("expected one of {}", backticked(&candidates, Last::Or)))
         }
         None => d.help("see `consentc features` and `docs/language.md` for the names consentc knows"),
     }

@@ -1,5 +1,6 @@
-//! The stable diagnostic codes: severity, one-line summary and the long explanation, which
-//! lives in `docs/codes/<CODE>.md` and is compiled into the binary for `consentc explain`.
+//! The stable diagnostic codes, one registry in the manner of ruff's `codes.rs`: each code's
+//! severity, one-line summary, the places that raise it, and the long explanation, which lives
+//! in `docs/codes/<CODE>.md` and is compiled into the binary for `consentc explain`.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -25,8 +26,18 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// Where a code is raised: a source file and the functions in it that raise the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Relative to the crate root: `src/check/rules/mapping.rs`.
+    pub file: &'static str,
+    pub functions: &'static [&'static str],
+}
+
 macro_rules! codes {
-    ($($variant:ident => $severity:ident, $summary:literal;)*) => {
+    ($($variant:ident => $severity:ident, $summary:literal, raised in [
+        $($file:literal => [$($function:ident),+ $(,)?]),+ $(,)?
+    ];)*) => {
         /// A diagnostic code. The set is closed: every code has an explain page.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $($variant),* }
@@ -47,6 +58,13 @@ macro_rules! codes {
                 match self { $(Code::$variant => $summary),* }
             }
 
+            /// Every place that raises the code (tests/registry.rs holds this to the source).
+            pub fn raised_in(self) -> &'static [Place] {
+                match self {
+                    $(Code::$variant => &[$(Place { file: $file, functions: &[$(stringify!($function)),+] }),+]),*
+                }
+            }
+
             /// The long explanation (Markdown), with a failing and a fixed example.
             pub fn explanation(self) -> &'static str {
                 match self {
@@ -57,32 +75,97 @@ macro_rules! codes {
     };
 }
 
+// The registry: every code with its severity, summary and the functions that raise it. A new
+// code needs a row here, `docs/codes/<CODE>.md` and `tests/ui/<CODE>/` (docs/rules.md).
 codes! {
-    CP0001 => Error, "syntax error";
-    CP0101 => Error, "unknown key, vendor, feature, purpose, CMP or value";
-    CP0102 => Error, "duplicate policy, purpose, key or CMP entry";
-    CP0103 => Error, "a value of the wrong kind or form";
-    CP0104 => Error, "a required key is missing";
-    CP0105 => Error, "a value that looks like a secret";
-    CP0201 => Error, "a feature falls under two purposes (ambiguous purpose mapping)";
-    CP0202 => Error, "a mapped feature requires a feature that no purpose maps";
-    CP0203 => Error, "a behavioural feature without consent where EU or UK law applies";
-    CP0204 => Error, "the messenger loads without consent or a request where EU or UK law applies";
-    CP0205 => Error, "identity data sent without identity verification";
-    CP0301 => Error, "a consent purpose mapped to a CMP category that cannot be refused";
-    CP0302 => Error, "a purpose that no CMP can grant";
-    CP0401 => Warning, "the messenger loads on every page";
-    CP0402 => Warning, "no retention period for Intercom data";
-    CP0403 => Warning, "an international transfer without a transfer mechanism";
-    CP0404 => Warning, "a purpose the visitor cannot understand, or that does nothing";
-    CP0405 => Warning, "purposes with different legal bases share one CMP category";
-    CP0406 => Warning, "long-lived identifiers under the request exemption";
-    CP0407 => Warning, "a workspace-enforced feature without audience rules";
-    CP0408 => Warning, "one consent purpose bundles the messenger with behavioural features";
-    CP0409 => Warning, "an `except` that removes nothing, or a feature listed twice";
-    CP0410 => Warning, "a `consentc:allow` comment that silences nothing";
-    CP0411 => Warning, "an invisible or direction-changing character in a string";
-    CP0412 => Warning, "a `facade` block that is never drawn";
+    CP0001 => Error, "syntax error", raised in [
+        "src/syntax/prescan.rs" => [check, control_characters, direction_controls, skip_escape, skip_string],
+        "src/syntax/parser.rs" => [internal, integer, unescape, syntax_error],
+        "src/compile.rs" => [front_end],
+    ];
+    CP0101 => Error, "unknown key, vendor, feature, purpose, CMP or value", raised in [
+        "src/check/reader.rs" => [unknown, keyword_value],
+        "src/check/lower/mod.rs" => [lower_file, no_options, feature_ref],
+        "src/check/lower/intercom.rs" => [intercom],
+        "src/check/lower/cmp.rs" => [cmp_block],
+    ];
+    CP0102 => Error, "duplicate policy, purpose, key or CMP entry", raised in [
+        "src/check/reader.rs" => [duplicate],
+        "src/check/lower/cmp.rs" => [cmp_block],
+        "src/check/mod.rs" => [first_definitions],
+    ];
+    CP0103 => Error, "a value of the wrong kind or form", raised in [
+        "src/check/reader.rs" => [wrong_kind, list],
+        "src/check/lower/mod.rs" => [jurisdictions],
+        "src/check/lower/intercom.rs" => [app_id, facade, pages],
+        "src/check/lower/cmp.rs" => [cmp_value],
+        "src/check/suppress.rs" => [collect],
+    ];
+    CP0104 => Error, "a required key is missing", raised in [
+        "src/check/reader.rs" => [require],
+        "src/check/lower/mod.rs" => [policy, purpose],
+        "src/check/lower/cmp.rs" => [cmp_block],
+    ];
+    CP0105 => Error, "a value that looks like a secret", raised in [
+        "src/check/rules/hygiene.rs" => [secret],
+    ];
+    CP0201 => Error, "a feature falls under two purposes (ambiguous purpose mapping)", raised in [
+        "src/check/rules/mapping.rs" => [ambiguous],
+    ];
+    CP0202 => Error, "a mapped feature requires a feature that no purpose maps", raised in [
+        "src/check/rules/mapping.rs" => [requirements],
+    ];
+    CP0203 => Error, "a behavioural feature without consent where EU or UK law applies", raised in [
+        "src/check/rules/legal_basis.rs" => [behavioural_without_consent],
+    ];
+    CP0204 => Error, "the messenger loads without consent or a request where EU or UK law applies", raised in [
+        "src/check/rules/legal_basis.rs" => [messenger_without_consent],
+    ];
+    CP0205 => Error, "identity data sent without identity verification", raised in [
+        "src/check/rules/intercom.rs" => [unverified_identity],
+    ];
+    CP0301 => Error, "a consent purpose mapped to a CMP category that cannot be refused", raised in [
+        "src/check/rules/cmp.rs" => [unrefusable_consent],
+    ];
+    CP0302 => Error, "a purpose that no CMP can grant", raised in [
+        "src/check/rules/cmp.rs" => [ungrantable_purposes],
+    ];
+    CP0401 => Warning, "the messenger loads on every page", raised in [
+        "src/check/rules/intercom.rs" => [messenger_on_every_page],
+    ];
+    CP0402 => Warning, "no retention period for Intercom data", raised in [
+        "src/check/rules/intercom.rs" => [missing_retention],
+    ];
+    CP0403 => Warning, "an international transfer without a transfer mechanism", raised in [
+        "src/check/rules/intercom.rs" => [transfers_without_mechanism],
+    ];
+    CP0404 => Warning, "a purpose the visitor cannot understand, or that does nothing", raised in [
+        "src/check/rules/purposes.rs" => [unclear_purposes],
+    ];
+    CP0405 => Warning, "purposes with different legal bases share one CMP category", raised in [
+        "src/check/rules/cmp.rs" => [shared_switches],
+    ];
+    CP0406 => Warning, "long-lived identifiers under the request exemption", raised in [
+        "src/check/rules/legal_basis.rs" => [request_exemption_identifiers],
+    ];
+    CP0407 => Warning, "a workspace-enforced feature without audience rules", raised in [
+        "src/check/rules/intercom.rs" => [audience_rules_missing],
+    ];
+    CP0408 => Warning, "one consent purpose bundles the messenger with behavioural features", raised in [
+        "src/check/rules/purposes.rs" => [bundled_consent],
+    ];
+    CP0409 => Warning, "an `except` that removes nothing, or a feature listed twice", raised in [
+        "src/check/rules/mapping.rs" => [redundant],
+    ];
+    CP0410 => Warning, "a `consentc:allow` comment that silences nothing", raised in [
+        "src/check/suppress.rs" => [apply, collect],
+    ];
+    CP0411 => Warning, "an invisible or direction-changing character in a string", raised in [
+        "src/check/rules/hygiene.rs" => [invisible_character],
+    ];
+    CP0412 => Warning, "a `facade` block that is never drawn", raised in [
+        "src/check/rules/facade.rs" => [never_drawn],
+    ];
 }
 
 impl Code {

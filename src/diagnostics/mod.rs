@@ -5,6 +5,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod words;
 
 use crate::source::{SourceMap, Span};
 pub use codes::{Code, Severity};

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use super::escape::{html, js_json};
 use super::render::Renderer;
 use crate::catalog::{cmps, Vendor};
-use crate::check::model::{Basis, Policy};
+use crate::check::model::{Basis, Duration, Policy};
 use crate::emit::config::{messenger_purpose, storage_rows};
 
 /// `(file name, contents)` for one CMP of one policy.
@@ -218,7 +218,8 @@ fn onetrust(policy: &Policy, vendor: &Vendor) -> Value {
                 "name": r.name,
                 "host": "(your site's parent domain)",
                 "type": if r.kind == "cookie" { "HTTP" } else { r.kind },
-                "lifespan_days": r.max_age_days(),
+                // OneTrust's cookie list takes a lifespan in days.
+                "lifespan_days": r.lifetime.map(Duration::max_days),
                 "category": purpose_cmp_value(policy, "onetrust", &r.purpose),
                 "purpose": r.purpose,
                 "description": r.description,
@@ -240,12 +241,13 @@ fn cookiebot(policy: &Policy, vendor: &Vendor) -> Value {
                 "provider": vendor.title,
                 "category": purpose_cmp_value(policy, "cookiebot", &r.purpose),
                 "type": if r.kind == "cookie" { "HTTP" } else { "HTML" },
-                "expiry_days": r.max_age_days(),
+                // Cookiebot declares expiry with its unit ("9 months"): no conversion needed.
+                "expiry": r.lifetime.map(|d| d.to_string()),
                 "purpose": r.description,
             })
         })
         .collect();
-    json!({"format": "consentc-cookiebot-declaration", "version": 1, "policy": policy.name, "cookies": cookies})
+    json!({"format": "consentc-cookiebot-declaration", "version": 2, "policy": policy.name, "cookies": cookies})
 }
 
 /// Usercentrics: one service per purpose, named as the policy's `cmp usercentrics` block does.
@@ -260,7 +262,8 @@ fn usercentrics(policy: &Policy, vendor: &Vendor) -> Value {
             let storage: Vec<Value> = rows
                 .iter()
                 .filter(|r| r.purpose == p.name)
-                .map(|r| json!({"identifier": r.name, "type": r.kind, "max_age_days": r.max_age_days(), "description": r.description}))
+                // Usercentrics stores a cookie's maximum age in seconds (`cookieMaxAgeSeconds`).
+                .map(|r| json!({"identifier": r.name, "type": r.kind, "max_age_seconds": r.lifetime.map(Duration::max_seconds), "description": r.description}))
                 .collect();
             Some(json!({
                 "name": name,
@@ -273,7 +276,7 @@ fn usercentrics(policy: &Policy, vendor: &Vendor) -> Value {
             }))
         })
         .collect();
-    json!({"format": "consentc-usercentrics-services", "version": 1, "policy": policy.name, "services": services})
+    json!({"format": "consentc-usercentrics-services", "version": 2, "policy": policy.name, "services": services})
 }
 
 /// Didomi: the custom vendor (Didomi console, Vendors, Add a custom vendor) and its device
@@ -304,7 +307,8 @@ fn didomi(policy: &Policy, vendor: &Vendor) -> Value {
             json!({
                 "identifier": r.name,
                 "type": if r.kind == "cookie" { "cookie" } else { "web" },
-                "maxAgeSeconds": r.max_age_days().map(|d| d * 86_400),
+                // The IAB device storage disclosure counts seconds.
+                "maxAgeSeconds": r.lifetime.map(Duration::max_seconds),
                 "cookieRefresh": r.kind == "cookie",
                 "domain": "*",
                 "purposes": purpose_cmp_value(policy, "didomi", &r.purpose).into_iter().collect::<Vec<_>>(),

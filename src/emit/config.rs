@@ -5,20 +5,14 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{cmps, Vendor};
-use crate::check::model::{Basis, CmpOptionValue, CmpValue, Gpc, Load, OnWithdraw, Policy, Position};
-
-/// The leaves the loader treats specially (their paths in the catalogue).
-const MESSENGER: &str = "intercom.messenger";
-const IDENTITY: &str = "intercom.identity";
-const ATTRIBUTES: &str = "intercom.tracking.attributes";
-const PAGE_VIEWS: &str = "intercom.tracking.page_views";
+use crate::check::model::{Basis, CmpOptionValue, CmpValue, Duration, Gpc, Load, OnWithdraw, Policy, Position};
 
 /// Debounce for page-view updates on single-page navigation.
 const PAGE_VIEW_DEBOUNCE_MS: u64 = 300;
 
 /// The purpose gating the messenger, if any.
 pub fn messenger_purpose<'a>(policy: &'a Policy, vendor: &Vendor) -> Option<&'a str> {
-    let leaf = vendor.leaf_index(MESSENGER)?;
+    let leaf = vendor.messenger_leaf()?;
     policy
         .purposes
         .values()
@@ -190,7 +184,7 @@ pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Option
         on_withdraw: intercom.on_withdraw.value,
         purposes,
         leaves,
-        messenger: MESSENGER.to_owned(),
+        messenger: vendor.roles.messenger.clone(),
         methods,
         always_forward: vendor.always_forward.clone(),
         callbacks: vendor.callbacks.clone(),
@@ -198,9 +192,9 @@ pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Option
             messenger: vendor.settings_messenger.clone(),
             identity: vendor.settings_identity.clone(),
             verification: vendor.settings_verification.clone(),
-            identity_leaf: IDENTITY.to_owned(),
-            attributes_leaf: ATTRIBUTES.to_owned(),
-            page_views_leaf: PAGE_VIEWS.to_owned(),
+            identity_leaf: vendor.roles.identity.clone(),
+            attributes_leaf: vendor.roles.attributes.clone(),
+            page_views_leaf: vendor.roles.page_views.clone(),
         },
         update_limit: UpdateLimit {
             count: vendor.update_limit,
@@ -259,15 +253,11 @@ pub fn has_consent_purpose(policy: &Policy) -> bool {
 pub struct StorageRow {
     pub name: String,
     pub kind: &'static str,
-    pub lifetime: Option<crate::syntax::ast::Duration>,
+    /// In the catalogue's calendar terms (`9 months`); `None` for web storage, which has none.
+    /// Outputs that need a number use [`Duration::max_days`], never a 30-day month.
+    pub lifetime: Option<Duration>,
     pub description: String,
     pub purpose: String,
-}
-
-impl StorageRow {
-    pub fn max_age_days(&self) -> Option<u64> {
-        self.lifetime.map(|d| u64::from(d.amount) * d.unit.days())
-    }
 }
 
 pub fn storage_rows(policy: &Policy, vendor: &Vendor) -> Vec<StorageRow> {

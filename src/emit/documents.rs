@@ -155,7 +155,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         })
         .collect();
     let r = &intercom.retention;
-    let period = |d: Option<crate::syntax::ast::Duration>| d.map_or("not set".to_owned(), |d| d.to_string());
+    let period = |d: Option<crate::check::model::Duration>| d.map_or("not set".to_owned(), |d| d.to_string());
     json!({
         "title": title(policy),
         "policy": policy.name,

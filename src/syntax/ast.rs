@@ -57,57 +57,51 @@ pub struct Value {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeUnit {
+/// The unit word of a duration literal, as the grammar accepts it (`day` or `days`, ...). What a
+/// duration means on the calendar is the model's business (`crate::calendar`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnitWord {
     Day,
     Week,
     Month,
     Year,
 }
 
-impl TimeUnit {
-    pub fn parse(word: &str) -> Option<TimeUnit> {
+impl UnitWord {
+    pub fn parse(word: &str) -> Option<UnitWord> {
         Some(match word {
-            "day" | "days" => TimeUnit::Day,
-            "week" | "weeks" => TimeUnit::Week,
-            "month" | "months" => TimeUnit::Month,
-            "year" | "years" => TimeUnit::Year,
+            "day" | "days" => UnitWord::Day,
+            "week" | "weeks" => UnitWord::Week,
+            "month" | "months" => UnitWord::Month,
+            "year" | "years" => UnitWord::Year,
             _ => return None,
         })
     }
 
+    /// The canonical spelling after `amount` (the printer normalises `1 days` to `1 day`).
     pub fn word(self, amount: u32) -> &'static str {
         match (self, amount == 1) {
-            (TimeUnit::Day, true) => "day",
-            (TimeUnit::Day, false) => "days",
-            (TimeUnit::Week, true) => "week",
-            (TimeUnit::Week, false) => "weeks",
-            (TimeUnit::Month, true) => "month",
-            (TimeUnit::Month, false) => "months",
-            (TimeUnit::Year, true) => "year",
-            (TimeUnit::Year, false) => "years",
-        }
-    }
-
-    /// Approximate length in days, for comparisons only (a month is 30 days, a year 365).
-    pub fn days(self) -> u64 {
-        match self {
-            TimeUnit::Day => 1,
-            TimeUnit::Week => 7,
-            TimeUnit::Month => 30,
-            TimeUnit::Year => 365,
+            (UnitWord::Day, true) => "day",
+            (UnitWord::Day, false) => "days",
+            (UnitWord::Week, true) => "week",
+            (UnitWord::Week, false) => "weeks",
+            (UnitWord::Month, true) => "month",
+            (UnitWord::Month, false) => "months",
+            (UnitWord::Year, true) => "year",
+            (UnitWord::Year, false) => "years",
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct Duration {
+/// `12 months` as written: the amount and the unit word, with the unit's span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DurationLiteral {
     pub amount: u32,
-    pub unit: TimeUnit,
+    pub unit: UnitWord,
+    pub unit_span: Span,
 }
 
-impl std::fmt::Display for Duration {
+impl std::fmt::Display for DurationLiteral {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.amount, self.unit.word(self.amount))
     }
@@ -145,7 +139,7 @@ impl std::fmt::Display for Path {
 pub enum ValueKind {
     String(String),
     Integer(u32),
-    Duration(Duration),
+    Duration(DurationLiteral),
     Path(Path),
     List {
         items: Vec<Value>,

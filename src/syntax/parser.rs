@@ -4,6 +4,7 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 
 use super::ast::*;
+use crate::diagnostics::words::{join, Last};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::chars::is_invisible;
 use crate::source::{FileId, Span};
@@ -124,10 +125,12 @@ impl Builder {
                 let mut inner = significant(pair);
                 let amount = inner.next().ok_or_else(|| internal(self.file))?;
                 let unit = inner.next().ok_or_else(|| internal(self.file))?;
-                let unit = TimeUnit::parse(unit.as_str()).ok_or_else(|| internal(self.file))?;
-                ValueKind::Duration(Duration {
+                let unit_span = self.span(&unit);
+                let unit = UnitWord::parse(unit.as_str()).ok_or_else(|| internal(self.file))?;
+                ValueKind::Duration(DurationLiteral {
                     amount: self.integer(&amount)?,
                     unit,
+                    unit_span,
                 })
             }
             Rule::path => {
@@ -279,7 +282,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Bo
         }
         pest::error::ErrorVariant::CustomError { .. } => vec!["valid syntax"],
     };
-    let expected = join_words(&expected);
+    let expected = join(&expected, Last::Or);
     let (found, width) = found_at(text, pos);
     let span = Span::new(file, pos, pos + width);
     let mut d = Diagnostic::new(Code::CP0001, format!("expected {expected}, found {found}"))
@@ -341,13 +344,5 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
                 (format!("`{word}`"), word.len())
             }
         }
-    }
-}
-
-fn join_words(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
     }
 }

@@ -3,12 +3,14 @@
 
 use indexmap::IndexMap;
 
-use super::model::*;
-use super::MAX_PAIRS;
 use crate::catalog::cmps;
+use crate::check::model::*;
+use crate::check::MAX_PAIRS;
 use crate::diagnostics::{Code, Diagnostic};
 
-pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
+/// CP0302: no `cmp` block at all, or a block without an entry for a purpose that gates
+/// something.
+pub fn ungrantable_purposes(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let active: Vec<&Purpose> = policy.purposes.values().filter(|p| !p.leaves.is_empty()).collect();
     if policy.cmps.is_empty() && !policy.invalid_cmp_blocks && !active.is_empty() {
         out.push(
@@ -20,27 +22,49 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 )),
         );
     }
-    for block in policy.cmps.values() {
-        let Some(cmp) = cmps::find(&block.name) else { continue };
-        if cmp.entry != cmps::EntryKind::None {
-            for p in &active {
-                if !block.entries.contains_key(&p.name) && !block.invalid_entries.contains(&p.name) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::CP0302,
-                            format!("`cmp {}` has no entry for purpose `{}`", block.name, p.name),
-                        )
-                        .primary(block.name_span, format!("{} cannot grant `{}`", cmp.title, p.name))
-                        .secondary(p.name_span, "purpose declared here")
-                        .help(format!(
-                            "add `{} = ...` with the name {} uses for it",
-                            p.name, cmp.title
-                        )),
-                    );
-                }
-            }
+    for (block, cmp) in blocks(policy) {
+        if cmp.entry == cmps::EntryKind::None {
+            continue;
         }
+        for p in &active {
+            if block.entries.contains_key(&p.name) || block.invalid_entries.contains(&p.name) {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::CP0302,
+                    format!("`cmp {}` has no entry for purpose `{}`", block.name, p.name),
+                )
+                .primary(block.name_span, format!("{} cannot grant `{}`", cmp.title, p.name))
+                .secondary(p.name_span, "purpose declared here")
+                .help(format!(
+                    "add `{} = ...` with the name {} uses for it",
+                    p.name, cmp.title
+                )),
+            );
+        }
+    }
+}
+
+/// Each `cmp` block with the CMP's facts (blocks naming an unknown CMP were reported when
+/// lowering).
+fn blocks(policy: &Policy) -> impl Iterator<Item = (&CmpBlock, &'static cmps::Cmp)> {
+    policy
+        .cmps
+        .values()
+        .filter_map(|block| cmps::find(&block.name).map(|cmp| (block, cmp)))
+}
+
+/// CP0301: a consent purpose mapped to a category the CMP's visitors cannot switch off.
+pub fn unrefusable_consent(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    for (block, cmp) in blocks(policy) {
         refusable(policy, block, cmp, out);
+    }
+}
+
+/// CP0405: pairs of purposes with different bases behind one CMP switch.
+pub fn shared_switches(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    for (block, cmp) in blocks(policy) {
         shared_switch(policy, block, cmp, out);
     }
 }

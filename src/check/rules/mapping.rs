@@ -3,32 +3,22 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::Policy;
-use super::MAX_PAIRS;
 use crate::catalog::{LeafSet, Vendor};
+use crate::check::model::Policy;
+use crate::check::MAX_PAIRS;
+use crate::diagnostics::words::{join, Last};
 use crate::diagnostics::{Code, Diagnostic};
-
-pub fn check(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
-    ambiguous(policy, vendor, out);
-    requirements(policy, vendor, out);
-    redundant(policy, vendor, out);
-}
 
 fn names(vendor: &Vendor, set: &LeafSet) -> Vec<String> {
     set.iter().map(|&i| format!("`{}`", vendor.leaves[i])).collect()
 }
 
 fn list(words: &[String]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => one.clone(),
-        [a, b] => format!("{a} and {b}"),
-        [init @ .., last] => format!("{}, and {}", init.join(", "), last),
-    }
+    join(words, Last::SerialAnd)
 }
 
 /// CP0201: one diagnostic per pair of purposes whose feature sets meet.
-fn ambiguous(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
+pub fn ambiguous(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
     let purposes: Vec<_> = policy.purposes.values().collect();
     // The purposes gating each leaf: only purposes that meet are compared.
     let mut by_leaf: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -92,7 +82,7 @@ fn ambiguous(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
 }
 
 /// CP0202: a mapped leaf whose requirement no purpose maps.
-fn requirements(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
+pub fn requirements(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
     let mapped: LeafSet = policy
         .purposes
         .values()
@@ -129,7 +119,7 @@ fn requirements(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
 }
 
 /// CP0409: an `except` entry that removes nothing, a leaf listed twice in one purpose.
-fn redundant(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
+pub fn redundant(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
     for purpose in policy.purposes.values() {
         let listed: LeafSet = purpose.features.iter().flat_map(|f| f.cover.iter().copied()).collect();
         for e in &purpose.excepts {

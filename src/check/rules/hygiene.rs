@@ -13,24 +13,34 @@ pub fn check(file: &File, text: &str, out: &mut Vec<Diagnostic>) {
     let mut strings = Vec::new();
     gather(&file.items, &mut strings);
     for (value, span) in strings {
-        if looks_like_secret(value) {
-            out.push(
-                Diagnostic::new(Code::CP0105, "this value looks like a secret")
-                    .primary(span, "a token, key or signed identity")
-                    .help("never put Intercom's identity-verification secret or an access token in a policy: generated files are public; compute `user_hash` or the JWT on your server"),
-            );
-        }
-        let written = text.get(span.start..span.end).unwrap_or_default();
-        if let Some(ch) = written.chars().find(|&c| is_invisible(c)) {
-            out.push(
-                Diagnostic::new(
-                    Code::CP0411,
-                    format!("this string holds the invisible character U+{:04X}", ch as u32),
-                )
-                .primary(span, "invisible or reorders text")
-                .help("remove it, or write it as an escape like `\\u{200b}` if it is meant"),
-            );
-        }
+        secret(value, span, out);
+        invisible_character(text, span, out);
+    }
+}
+
+/// CP0105: the loader would ship the value to every visitor.
+fn secret(value: &str, span: Span, out: &mut Vec<Diagnostic>) {
+    if looks_like_secret(value) {
+        out.push(
+            Diagnostic::new(Code::CP0105, "this value looks like a secret")
+                .primary(span, "a token, key or signed identity")
+                .help("never put Intercom's identity-verification secret or an access token in a policy: generated files are public; compute `user_hash` or the JWT on your server"),
+        );
+    }
+}
+
+/// CP0411: text that reads differently from what it is.
+fn invisible_character(text: &str, span: Span, out: &mut Vec<Diagnostic>) {
+    let written = text.get(span.start..span.end).unwrap_or_default();
+    if let Some(ch) = written.chars().find(|&c| is_invisible(c)) {
+        out.push(
+            Diagnostic::new(
+                Code::CP0411,
+                format!("this string holds the invisible character U+{:04X}", ch as u32),
+            )
+            .primary(span, "invisible or reorders text")
+            .help("remove it, or write it as an escape like `\\u{200b}` if it is meant"),
+        );
     }
 }
 
