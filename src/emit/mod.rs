@@ -7,7 +7,7 @@ mod documents;
 pub mod escape;
 pub mod loader;
 pub mod loader_view;
-mod minify;
+pub mod minify;
 mod render;
 
 use std::collections::BTreeMap;
