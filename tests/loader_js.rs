@@ -473,6 +473,39 @@ fn page_views_need_their_purpose_are_debounced_and_limited() {
     }
 }
 
+/// Loader spec, point 5: the page's own `update` is a page view. Without the page-view purpose
+/// only an update carrying a change the granted purposes let through reaches the widget; with
+/// it, every update does, within the budget.
+#[test]
+fn the_pages_own_updates_are_page_views() {
+    for cmp in CMPS {
+        let cfg = eager(cmp);
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js("cmp.load(); window.intercomSettings = {app_id: 'abc123xy', alignment: 'left', plan: 'pro'};");
+        tab.load(&cfg);
+        tab.js(&format!(
+            "cmp.choose({SUPPORT_ONLY}); step(500); eq(__intercom.boots.length, 1);
+             var n = function () {{ return __intercom.updates.length; }};
+             Intercom('update'); eq(n(), 0, 'a bare update is a page view');
+             Intercom('update', {{last_request_at: 1700000000}}); eq(n(), 0, 'a timestamp is no change');
+             Intercom('update', {{alignment: 'left'}}); eq(n(), 0, 'a known value is no change');
+             Intercom('update', {{plan: 'team'}}); eq(n(), 0, 'custom data the policy blocks is no change');
+             Intercom('update', {{alignment: 'right', last_request_at: 1700000001}}); eq(n(), 1, 'a changed messenger setting passes');
+             eq(__intercom.updates[0].alignment, 'right');
+             Intercom('update', {{alignment: 'right'}}); eq(n(), 1, 'and is known from then on');
+             Intercom('update', {{vertical_padding: {{x: 1}}}}); eq(n(), 2, 'an object value is compared by content');
+             Intercom('update', {{vertical_padding: {{x: 1}}}}); eq(n(), 2);
+             history.pushState({{}}, '', '/app/next'); Intercom('update'); step(1000); eq(n(), 2, 'a route change stays unrecorded');
+             cmp.choose({{support: true, guidance: false, analytics: true}}); step(100);
+             var base = n(); eq(base, 3, 'the consent change');
+             Intercom('update'); eq(n(), base + 1, 'with page views, every update of the page is a page view it may send');
+             Intercom('update', {{last_request_at: 1700000002}}); eq(n(), base + 2);
+             cmp.choose({SUPPORT_ONLY}); step(100); var after = n();
+             Intercom('update'); eq(n(), after, 'withdrawn: dropped again');"
+        ));
+    }
+}
+
 #[test]
 fn the_facade_is_a_real_button_and_a_click_loads_and_opens() {
     for cmp in CMPS {
