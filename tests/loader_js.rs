@@ -506,6 +506,59 @@ fn the_pages_own_updates_are_page_views() {
     }
 }
 
+/// A CMP bundled from npm has no global (integration spec, "Bundled CMPs"): nothing is granted
+/// until the build's module hands it over (`withIntercom(config, cmp)`), then the loader follows
+/// it as it follows a global one. A facade click before that asks the site with a
+/// `consentc:preferences` event, never a TypeError; after it, the CMP's own preferences open.
+#[test]
+fn a_bundled_cmp_is_followed_once_its_module_is_handed_over() {
+    for (cmp, fake) in [("cookieconsent", "__cc"), ("klaro", "__klaro")] {
+        let cfg = config(cmp, json!({}));
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js(&format!("cmp.returning({SUPPORT_ONLY}); {fake}.loadBundled();"));
+        tab.load(&cfg);
+        tab.js(
+            "step(12000); eq(__log.requests, [], 'no global and no module: nothing');
+             eq(typeof window.CookieConsent + typeof window.klaro, 'undefinedundefined', 'really bundled');
+             facade().click(); step(100);
+             eq(__customPrefs, 1, 'the site is asked to show its banner'); eq(__log.requests, []);",
+        );
+        tab.js(&format!(
+            "{fake}.handOver(); step(500);
+             eq(loads(), 1, 'the returning visitor, read through the module');
+             eq(calls('show'), [['show']], 'the request waiting from the click opens the messenger');
+             cmp.choose({NOTHING}); step(500);
+             eq(widgetDom(), 0, 'a withdrawal through the bundled CMP cleans up'); eq(icCookies(), []);
+             facade().click(); step(100);
+             eq(cmp.prefsShown(), 1, 'the CMP opens its preferences through the module');
+             eq(__customPrefs, 1);"
+        ));
+    }
+}
+
+/// Where the visitor can switch the Intercom service off inside a granted category, the
+/// service decides (integration spec, loader spec point 5).
+#[test]
+fn a_service_switched_off_inside_a_granted_category_is_refused() {
+    let cfg = eager("cookieconsent");
+    let tab = Tab::open(URL, "cookieconsent", &cfg);
+    tab.js("cmp.load();");
+    tab.load(&cfg);
+    tab.js(&format!(
+        "cmp.choose({SUPPORT_ONLY}); step(500); eq(loads(), 1);
+         __cc.serviceOff('functionality', 'intercom-support'); step(500);
+         eq(widgetDom(), 0, 'the service off withdraws the messenger'); eq(icCookies(), []);
+         eq(CookieConsent.acceptedCategory('functionality'), true, 'while its category stays accepted');"
+    ));
+    let tab = Tab::open(URL, "klaro", &eager("klaro"));
+    tab.js("cmp.load();");
+    tab.load(&eager("klaro"));
+    tab.js(
+        "__klaro.save({'intercom-support': false, 'intercom-guidance': true, 'intercom-analytics': true}); step(500);
+         eq(__log.requests, [], 'Klaro: the service decides, not its purpose');",
+    );
+}
+
 #[test]
 fn the_facade_is_a_real_button_and_a_click_loads_and_opens() {
     for cmp in CMPS {
@@ -595,7 +648,7 @@ fn hostile_policy_strings_stay_data() {
         let tab = Tab::open(URL, cmp, &cfg);
         tab.js(&format!(
             "cmp.load(); var EVIL = {}; var APP = {};
-             if (CMP === 'cookieconsent') {{ var asked = []; var orig = CookieConsent.acceptedCategory; CookieConsent.acceptedCategory = function (c) {{ asked.push(c); return orig(c === EVIL ? 'functionality' : c); }}; }}",
+             if (CMP === 'cookieconsent') {{ var asked = []; var orig = CookieConsent.acceptedService; CookieConsent.acceptedService = function (s, c) {{ asked.push(c); return orig.call(this, s, c === EVIL ? 'functionality' : c); }}; }}",
             json!(evil),
             json!(app_id)
         ));
@@ -850,6 +903,13 @@ fn minimal(cmp: &str) -> Value {
 fn messenger_only(cmp: &str) -> Value {
     let mut c = minimal(cmp);
     c["leaves"] = json!({"intercom.messenger": {"purpose": "support", "requires": []}});
+    // A policy's `cmp` block maps exactly its purposes (CP0302 and CP0101 see to it).
+    let support = c["cmp"]["purposes"]["support"].clone();
+    c["cmp"]["purposes"] = if support.is_null() {
+        json!({})
+    } else {
+        json!({"support": support})
+    };
     c
 }
 
@@ -1199,6 +1259,8 @@ fn the_messenger_only_config_is_what_the_2k_case_describes() {
         let c = messenger_only(cmp);
         assert_eq!(c["purposes"].as_object().map(|p| p.len()), Some(1));
         assert_eq!(c["leaves"].as_object().map(|l| l.len()), Some(1), "the messenger alone");
+        let mapped = c["cmp"]["purposes"].as_object().map(|p| p.len());
+        assert!(mapped <= Some(1), "the cmp block maps the one purpose");
         assert_eq!(c["facade"], Value::Null);
         assert_eq!(c["pages"], Value::Null);
         for leaf in [

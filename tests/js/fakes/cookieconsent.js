@@ -6,9 +6,16 @@
 //  - validConsent() is false until the visitor chose; acceptedCategory(cat) returns the choice,
 //    or in opt-out mode, before a choice, the categories enabled by default (not an answer);
 //  - the first choice fires cc:onFirstConsent then cc:onConsent; later changes fire cc:onChange;
-//  - showPreferences() opens the preferences modal.
-// Tests drive it through __cc: load(), accept([...]), acceptAll(), rejectAll(), returning([...]),
-// breakWith(error) and the counters.
+//  - showPreferences() opens the preferences modal;
+//  - getUserPreferences() lists accepted and rejected categories and, per category, the
+//    services the visitor switched on or off; the cookie and the events' `detail.cookie` hold
+//    `services: {<category>: [accepted service names]}`;
+//  - imported from npm (`import * as CookieConsent from "vanilla-cookieconsent"`) it creates no
+//    global: loadBundled() runs it so, and handOver() does what the build's
+//    cookieconsent-intercom.mjs `withIntercom(config, CookieConsent)` does.
+// Tests drive it through __cc: load(), loadBundled(), handOver(), accept([...]), acceptAll(),
+// rejectAll(), returning([...]), serviceOff(category, service), breakWith(error) and the
+// counters.
 (function (g) {
   'use strict';
   const CC = (g.__cc = {
@@ -20,9 +27,26 @@
     prefsShown: 0,
     events: [],
     state: null, // accepted categories once the visitor chose, null before
+    off: {}, // category -> the services the visitor switched off in it
+    // The services each category declares (as the build's configurations do).
+    services: { functionality: ['intercom-support'], marketing: ['intercom-guidance'], analytics: ['intercom-analytics'] },
     load() {
       g.CookieConsent = api;
       api.run({});
+    },
+    loadBundled() {
+      api.run({});
+    },
+    handOver() {
+      (g.consentcCmps = g.consentcCmps || {}).cookieconsent = api;
+      g.dispatchEvent(new CustomEvent('consentc:cmp', { detail: 'cookieconsent' }));
+    },
+    serviceOff(category, service) {
+      (this.off[category] = this.off[category] || []).push(service);
+      if (CC.state) {
+        save();
+        fire('cc:onChange');
+      }
     },
     // A visitor who chose on an earlier visit: the plugin's cookie is already there.
     returning(accepted) {
@@ -47,7 +71,7 @@
 
   function fire(name) {
     CC.events.push(name);
-    g.dispatchEvent(new CustomEvent(name, { detail: { cookie: { categories: CC.state } } }));
+    g.dispatchEvent(new CustomEvent(name, { detail: { cookie: stored() } }));
   }
   function check() {
     if (CC.broken) throw new Error(CC.broken);
@@ -62,9 +86,17 @@
       return null;
     }
   }
+  // Accepted services per accepted category, as the plugin's cookie holds them.
+  function acceptedServices() {
+    const out = {};
+    for (const c of CC.state || []) out[c] = (CC.services[c] || []).filter((s) => !(CC.off[c] || []).includes(s));
+    return out;
+  }
+  function stored() {
+    return { categories: CC.state, services: acceptedServices(), consentId: 'c-2', revision: 0 };
+  }
   function save() {
-    document.cookie =
-      'cc_cookie=' + encodeURIComponent(JSON.stringify({ categories: CC.state, consentId: 'c-2', revision: 0 })) + '; path=/; max-age=15552000';
+    document.cookie = 'cc_cookie=' + encodeURIComponent(JSON.stringify(stored())) + '; path=/; max-age=15552000';
   }
   const api = {
     run() {
@@ -103,8 +135,20 @@
       CC.prefsShown++;
       fire('cc:onModalShow');
     },
+    acceptedService(service, cat) {
+      check();
+      return this.acceptedCategory(cat) && (CC.state !== null ? acceptedServices()[cat] || [] : CC.services[cat] || []).includes(service);
+    },
     getUserPreferences() {
-      return { acceptedCategories: CC.state || [] };
+      check();
+      const accepted = CC.state || [];
+      return {
+        acceptType: 'custom',
+        acceptedCategories: accepted,
+        rejectedCategories: CC.categories.filter((c) => !accepted.includes(c)),
+        acceptedServices: acceptedServices(),
+        rejectedServices: Object.assign({}, CC.off),
+      };
     },
   };
 })(globalThis);

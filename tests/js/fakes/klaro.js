@@ -12,9 +12,12 @@
 //    a <script> is replaced by a copy with the same attributes (so a script that has a src and
 //    no data-src runs again), typed text/plain when the service is declined; services marked
 //    onlyOnce are applied once while consented;
-//  - klaro.show() opens the modal.
-// Tests drive it through __klaro: load(), save({service: bool}), toggle(), reset(), returning(),
-// breakWith(error) and the counters.
+//  - klaro.show() opens the modal;
+//  - imported from npm (`import * as Klaro from "klaro"`) it creates no global and takes its
+//    config from `Klaro.setup(config)`: loadBundled() runs it so, and handOver() does what the
+//    build's klaro-intercom.mjs `withIntercom(config, Klaro)` does.
+// Tests drive it through __klaro: load(), loadBundled(), handOver(), save({service: bool}),
+// toggle(), reset(), returning(), breakWith(error) and the counters.
 (function (g) {
   'use strict';
   const K = (g.__klaro = {
@@ -31,9 +34,17 @@
         { name: 'intercom-analytics', purposes: ['analytics'], default: true },
       ],
     },
+    bundledConfig: null,
     load() {
       if (!g.klaroConfig) g.klaroConfig = this.config;
       g.klaro = api;
+    },
+    loadBundled() {
+      this.bundledConfig = this.config;
+    },
+    handOver() {
+      (g.consentcCmps = g.consentcCmps || {}).klaro = api;
+      g.dispatchEvent(new CustomEvent('consentc:cmp', { detail: 'klaro' }));
     },
     returning(consents) {
       document.cookie = 'klaro=' + encodeURIComponent(JSON.stringify(consents)) + '; path=/; max-age=31536000';
@@ -143,7 +154,7 @@
 
   const api = {
     getManager(config) {
-      config = config || g.klaroConfig;
+      config = config || g.klaroConfig || K.bundledConfig;
       if (!config) throw new TypeError("Cannot read properties of undefined (reading 'storageName')");
       if (!K.manager) K.manager = new ConsentManager(config);
       return K.manager;
