@@ -242,12 +242,19 @@ fn run_loader(config: &serde_json::Value, cmp: &str, loader: &str) -> Result<(),
     std::panic::catch_unwind(|| {
         let tab = common::Tab::open(&format!("https://app.acme.test{path}"), cmp, config);
         tab.js(&format!(
-            "var PURPOSES = {}; var VALUES = {};
-             if (CMP === 'cookieconsent') __cc.categories = ['necessary'].concat(VALUES);
+            "var PURPOSES = {}; var VALUES = {}; var MAPPED = {};
+             if (CMP === 'cookieconsent') {{
+               __cc.categories = ['necessary'].concat(VALUES);
+               // Each category declares the Intercom service of every purpose mapped to it, as
+               // the build's configurations do.
+               __cc.services = {{}};
+               Object.keys(MAPPED).forEach(function (p) {{ (__cc.services[MAPPED[p]] = __cc.services[MAPPED[p]] || []).push('intercom-' + p); }});
+             }}
              if (CMP === 'klaro') __klaro.config.services = PURPOSES.map(function (p) {{ return {{name: 'intercom-' + p, purposes: ['x']}}; }});
              window.intercomSettings = {{app_id: 'abc123xy', alignment: 'left', plan: 'pro'}};",
             serde_json::json!(purposes),
-            serde_json::json!(values)
+            serde_json::json!(values),
+            config["cmp"]["purposes"]
         ));
         tab.run(loader);
         tab.js("Intercom('boot', {email: 'a@b.c'}); Intercom('show'); Intercom('startTour', 1); step(3000);
