@@ -243,6 +243,48 @@ fn build_check_reports_stale_missing_and_extra_files() {
 }
 
 #[test]
+fn build_check_covers_the_composable_cmp_modules() {
+    let src = dir_with(&[("a.policy", POLICY)]);
+    let out = tempfile::tempdir().unwrap();
+    let (s, o) = (src.path().to_str().unwrap(), out.path().to_str().unwrap());
+    assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
+    let modules = [
+        "cookieconsent-intercom.mjs",
+        "cookieconsent-intercom.d.mts",
+        "klaro-intercom.mjs",
+        "klaro-intercom.d.mts",
+    ];
+    for file in modules {
+        assert!(out.path().join("shop").join(file).exists(), "{file} is written");
+    }
+    assert_eq!(consentc(&["build", s, "--out", o, "--check"]).status.code(), Some(0));
+
+    std::fs::write(out.path().join("shop/klaro-intercom.mjs"), "export {};\n").unwrap();
+    std::fs::remove_file(out.path().join("shop/cookieconsent-intercom.d.mts")).unwrap();
+    let r = consentc(&["build", s, "--out", o, "--check"]);
+    assert_eq!(r.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        stderr.contains("stale: ") && stderr.contains("klaro-intercom.mjs"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("missing: ") && stderr.contains("cookieconsent-intercom.d.mts"),
+        "{stderr}"
+    );
+
+    // A CMP configured in a dashboard has no module to merge.
+    let narrowed = tempfile::tempdir().unwrap();
+    let n = narrowed.path().to_str().unwrap();
+    assert_eq!(
+        consentc(&["build", s, "--out", n, "--cmp", "klaro"]).status.code(),
+        Some(0)
+    );
+    assert!(narrowed.path().join("shop/klaro-intercom.mjs").exists());
+    assert!(!narrowed.path().join("shop/cookieconsent-intercom.mjs").exists());
+}
+
+#[test]
 fn cmp_flag_narrows_the_outputs_and_rejects_unknown_cmps() {
     let src = dir_with(&[("a.policy", POLICY)]);
     let out = tempfile::tempdir().unwrap();
@@ -333,7 +375,7 @@ fn hostile_policy_strings_stay_data_in_every_output() {
     for (path, bytes) in read_tree(out.path()) {
         let text = String::from_utf8(bytes).unwrap();
         let name = path.display().to_string();
-        if name.ends_with(".js") || name.ends_with(".html") {
+        if name.ends_with(".js") || name.ends_with(".mjs") || name.ends_with(".html") {
             assert!(
                 !text.contains("</script><script>alert"),
                 "{name} lets a policy string close a script"

@@ -1,5 +1,5 @@
-//! Snapshots of every CMP configuration and snippet `build` writes, for a policy that declares
-//! every CMP. Review changes with `cargo insta review` (or `INSTA_UPDATE=always`).
+//! Snapshots of every CMP configuration, composable module (with its declarations) and snippet
+//! `build` writes, for a policy that declares every CMP. Review changes with `cargo insta review` (or `INSTA_UPDATE=always`).
 
 const POLICY: &str = r##"
 policy every_cmp {
@@ -60,6 +60,6 @@ fn every_configuration_file_and_snippet() {
         insta::assert_snapshot!(path.replace('/', "__"), text);
         snapshotted += 1;
     }
-    // 6 configurations, 8 snippets, 4 documents.
-    assert_eq!(snapshotted, 18, "{:?}", output.files.keys().collect::<Vec<_>>());
+    // 6 configurations, 2 modules with their declarations, 8 snippets, 4 documents.
+    assert_eq!(snapshotted, 22, "{:?}", output.files.keys().collect::<Vec<_>>());
 }

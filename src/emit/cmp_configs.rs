@@ -1,12 +1,18 @@
-//! Each CMP's own configuration and its HTML snippet.
+//! Each CMP's own configuration and its HTML snippet, and for the CMPs a site configures in its
+//! own code (vanilla-cookieconsent, Klaro) the ES module that merges the policy into the site's
+//! configuration, with its TypeScript declarations (docs/outputs.md).
 
 use serde_json::{json, Map, Value};
 
-use super::escape::{html, js_json};
+use super::escape::{html, js_json, js_json_pretty};
 use super::render::Renderer;
 use crate::catalog::{cmps, Vendor};
 use crate::check::model::{Basis, Duration, Policy};
 use crate::emit::config::{messenger_purpose, storage_rows};
+
+/// The policy's one language until policies declare languages (a later issue): the standalone
+/// configurations' texts and the modules' fallback for a language the policy lacks.
+const DEFAULT_LANGUAGE: &str = "en";
 
 /// `(file name, contents)` for one CMP of one policy.
 pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Result<Vec<(String, String)>, String> {
@@ -19,10 +25,18 @@ pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Resu
                 "cookieconsent-config.js".to_owned(),
                 r.render("cookieconsent-config.js", &data)?,
             ));
+            let module = cookieconsent_module(policy, vendor);
+            for file in ["cookieconsent-intercom.mjs", "cookieconsent-intercom.d.mts"] {
+                files.push((file.to_owned(), r.render(file, &module)?));
+            }
         }
         "klaro" => {
             let data = json!({"policy": html(&policy.name), "config": js_json(&klaro(policy, vendor))});
             files.push(("klaro-config.js".to_owned(), r.render("klaro-config.js", &data)?));
+            let module = klaro_module(policy, vendor);
+            for file in ["klaro-intercom.mjs", "klaro-intercom.d.mts"] {
+                files.push((file.to_owned(), r.render(file, &module)?));
+            }
         }
         "onetrust" => files.push(("onetrust-cookies.json".to_owned(), pretty(&onetrust(policy, vendor)))),
         "cookiebot" => files.push((
@@ -91,18 +105,34 @@ fn purpose_cmp_value(policy: &Policy, cmp: &str, purpose: &str) -> Option<String
     policy.cmps.get(cmp)?.entries.get(purpose).map(|e| e.value.to_string())
 }
 
-fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
+/// The facts both vanilla-cookieconsent outputs share (the standalone `cookieconsent-config.js`
+/// and the composable `cookieconsent-intercom.mjs`), computed once here.
+struct CookieconsentParts {
+    /// The categories the policy's purposes use, each with its `intercom-<purpose>` services and,
+    /// for the messenger's category, the cookies to clear.
+    categories: Map<String, Value>,
+    /// One preferences-modal section per purpose, linked to its category.
+    sections: Vec<Value>,
+    /// `{purpose, basis, category, service}` per purpose, for the module's merge.
+    purposes: Vec<Value>,
+    /// `{category, cookies}` of the messenger's purpose, or null.
+    messenger: Value,
+}
+
+fn cookieconsent_parts(policy: &Policy, vendor: &Vendor) -> CookieconsentParts {
     let messenger = messenger_purpose(policy, vendor);
-    let mut categories = Map::new();
-    let mut sections = vec![json!({
-        "title": "Chat and product messages",
-        "description": "Choose which Intercom features may run. You can change this at any time.",
-    })];
+    let mut parts = CookieconsentParts {
+        categories: Map::new(),
+        sections: Vec::new(),
+        purposes: Vec::new(),
+        messenger: Value::Null,
+    };
     for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
         let Some(category) = purpose_cmp_value(policy, "cookieconsent", &p.name) else {
             continue;
         };
-        let entry = categories.entry(category.clone()).or_insert_with(|| {
+        let service = format!("intercom-{}", p.name);
+        let entry = parts.categories.entry(category.clone()).or_insert_with(|| {
             json!({
                 // Only a legitimate-interest or contract purpose is on until refused.
                 "enabled": p.basis.value != Basis::Consent,
@@ -111,30 +141,42 @@ fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
             })
         });
         if let Some(services) = entry.get_mut("services").and_then(Value::as_object_mut) {
-            services.insert(
-                format!("intercom-{}", p.name),
-                json!({"label": p.title.as_deref().unwrap_or(&p.name)}),
-            );
+            services.insert(service.clone(), json!({"label": p.title.as_deref().unwrap_or(&p.name)}));
         }
         if messenger == Some(p.name.as_str()) {
-            let cookies: Vec<Value> = cookie_names(policy, vendor)
-                .into_iter()
-                .map(|n| json!({"name": n}))
-                .collect();
+            let names = cookie_names(policy, vendor);
+            let cookies: Vec<Value> = names.iter().map(|n| json!({"name": n})).collect();
             entry["autoClear"] = json!({"cookies": cookies, "reloadPage": false});
+            parts.messenger = json!({"category": category, "cookies": names});
         }
-        sections.push(json!({
+        parts.sections.push(json!({
             "title": p.title.as_deref().unwrap_or(&p.name),
             "description": p.description.as_deref().unwrap_or(""),
             "linkedCategory": category,
         }));
+        parts.purposes.push(json!({
+            "purpose": p.name,
+            "basis": p.basis.value.as_str(),
+            "category": category,
+            "service": service,
+        }));
     }
+    parts
+}
+
+fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
+    let parts = cookieconsent_parts(policy, vendor);
+    let mut sections = vec![json!({
+        "title": "Chat and product messages",
+        "description": "Choose which Intercom features may run. You can change this at any time.",
+    })];
+    sections.extend(parts.sections);
     json!({
         "revision": revision(policy, vendor),
-        "categories": categories,
+        "categories": parts.categories,
         "language": {
-            "default": "en",
-            "translations": {"en": {
+            "default": DEFAULT_LANGUAGE,
+            "translations": {DEFAULT_LANGUAGE: {
                 "consentModal": {
                     "title": "We use cookies",
                     "description": "We ask before loading chat, product tours or analytics.",
@@ -154,18 +196,44 @@ fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
     })
 }
 
-fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
+/// The data of `cookieconsent-intercom.mjs`: the same facts as the standalone configuration, each
+/// encoded for its JavaScript context.
+fn cookieconsent_module(policy: &Policy, vendor: &Vendor) -> Value {
+    let parts = cookieconsent_parts(policy, vendor);
+    json!({
+        "policy": html(&policy.name),
+        "revision": js_json(&json!(revision(policy, vendor))),
+        "categories": js_json_pretty(&Value::Object(parts.categories)),
+        "translations": js_json_pretty(&json!({DEFAULT_LANGUAGE: {"preferencesModal": {"sections": parts.sections}}})),
+        "purposes": js_json_pretty(&Value::Array(parts.purposes)),
+        "messenger": js_json_pretty(&parts.messenger),
+        "language": js_json(&json!(DEFAULT_LANGUAGE)),
+    })
+}
+
+/// The facts both Klaro outputs share (`klaro-config.js` and `klaro-intercom.mjs`).
+struct KlaroParts {
+    /// One Klaro service `intercom-<purpose>` per purpose; the messenger's lists its cookies.
+    services: Vec<Value>,
+    /// The title of each Klaro purpose the policy uses.
+    purpose_texts: Map<String, Value>,
+    /// `{purpose, basis, value, service}` per purpose (`value`: the Klaro purpose id).
+    purposes: Vec<Value>,
+}
+
+fn klaro_parts(policy: &Policy, vendor: &Vendor) -> KlaroParts {
     let messenger = messenger_purpose(policy, vendor);
-    let mut purposes: Vec<String> = Vec::new();
-    let mut purpose_texts = Map::new();
-    let mut services = Vec::new();
+    let mut parts = KlaroParts {
+        services: Vec::new(),
+        purpose_texts: Map::new(),
+        purposes: Vec::new(),
+    };
     for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
         let Some(klaro_purpose) = purpose_cmp_value(policy, "klaro", &p.name) else {
             continue;
         };
-        if !purposes.contains(&klaro_purpose) {
-            purposes.push(klaro_purpose.clone());
-            purpose_texts.insert(
+        if !parts.purpose_texts.contains_key(&klaro_purpose) {
+            parts.purpose_texts.insert(
                 klaro_purpose.clone(),
                 json!({"title": p.title.as_deref().unwrap_or(&p.name)}),
             );
@@ -175,8 +243,9 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
         } else {
             Vec::new()
         };
-        services.push(json!({
-            "name": format!("intercom-{}", p.name),
+        let service = format!("intercom-{}", p.name);
+        parts.services.push(json!({
+            "name": service,
             "title": format!("Intercom: {}", p.title.as_deref().unwrap_or(&p.name)),
             "purposes": [klaro_purpose],
             "cookies": cookies,
@@ -184,9 +253,20 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
             "optOut": false,
             "required": false,
             "onlyOnce": true,
-            "translations": {"en": {"description": p.description.as_deref().unwrap_or("")}},
+            "translations": {DEFAULT_LANGUAGE: {"description": p.description.as_deref().unwrap_or("")}},
+        }));
+        parts.purposes.push(json!({
+            "purpose": p.name,
+            "basis": p.basis.value.as_str(),
+            "value": klaro_purpose,
+            "service": service,
         }));
     }
+    parts
+}
+
+fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
+    let parts = klaro_parts(policy, vendor);
     json!({
         "version": 1,
         "elementID": "klaro",
@@ -198,8 +278,20 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
         "mustConsent": false,
         "acceptAll": true,
         "hideDeclineAll": false,
-        "translations": {"en": {"purposes": purpose_texts}},
-        "services": services,
+        "translations": {DEFAULT_LANGUAGE: {"purposes": parts.purpose_texts}},
+        "services": parts.services,
+    })
+}
+
+/// The data of `klaro-intercom.mjs`, each fact encoded for its JavaScript context.
+fn klaro_module(policy: &Policy, vendor: &Vendor) -> Value {
+    let parts = klaro_parts(policy, vendor);
+    json!({
+        "policy": html(&policy.name),
+        "services": js_json_pretty(&Value::Array(parts.services)),
+        "translations": js_json_pretty(&json!({DEFAULT_LANGUAGE: {"purposes": parts.purpose_texts}})),
+        "purposes": js_json_pretty(&Value::Array(parts.purposes)),
+        "language": js_json(&json!(DEFAULT_LANGUAGE)),
     })
 }
 

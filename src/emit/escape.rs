@@ -10,6 +10,13 @@ pub fn js_json(value: &serde_json::Value) -> String {
     escape_for_script(&json)
 }
 
+/// [`js_json`], indented over several lines: for data that people read in a generated module.
+/// The line breaks fall between tokens, never inside a string, so the escaping is the same.
+pub fn js_json_pretty(value: &serde_json::Value) -> String {
+    let json = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+    escape_for_script(&json)
+}
+
 /// A string as a JavaScript string literal (double-quoted), safe inside `<script>`.
 pub fn js_string(text: &str) -> String {
     js_json(&serde_json::Value::String(text.to_owned()))
@@ -108,6 +115,15 @@ mod tests {
         assert!(!s.contains('<'));
         assert!(!s.contains('\u{2028}'));
         assert_eq!(s, "\"\\u003c/script\\u003e\\u003c!--\\u2028\\\"'`${x}\"");
+    }
+
+    #[test]
+    fn pretty_js_json_is_escaped_the_same() {
+        let value = serde_json::json!({"a": ["</script>\u{2028}"]});
+        assert_eq!(
+            js_json_pretty(&value),
+            "{\n  \"a\": [\n    \"\\u003c/script\\u003e\\u2028\"\n  ]\n}"
+        );
     }
 
     #[test]

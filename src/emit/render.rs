@@ -18,6 +18,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/cmp/klaro-config.js.hbs"),
     ),
     (
+        "cookieconsent-intercom.mjs",
+        include_str!("../../templates/cmp/cookieconsent-intercom.mjs.hbs"),
+    ),
+    (
+        "cookieconsent-intercom.d.mts",
+        include_str!("../../templates/cmp/cookieconsent-intercom.d.mts.hbs"),
+    ),
+    (
+        "klaro-intercom.mjs",
+        include_str!("../../templates/cmp/klaro-intercom.mjs.hbs"),
+    ),
+    (
+        "klaro-intercom.d.mts",
+        include_str!("../../templates/cmp/klaro-intercom.d.mts.hbs"),
+    ),
+    (
         "cookieconsent-snippet.html",
         include_str!("../../templates/cmp/cookieconsent-snippet.html.hbs"),
     ),
