@@ -27,6 +27,7 @@ policy site {
   cmp didomi(vendor = "c:intercom-XyZ") { support = "support" }
   cmp tcf { support = 1 }
   cmp custom {}
+  cmp consent_mode { support = functionality_storage }
 }
 "##;
 

@@ -42,6 +42,7 @@ policy every_cmp {
   cmp didomi(vendor = "c:intercom-XyZ") { support = "support"; guidance = "marketing"; analytics = "analytics" }
   cmp tcf { support = 1; guidance = 2; analytics = 3 }
   cmp custom {}
+  cmp consent_mode { support = functionality_storage; guidance = [ad_storage, ad_personalization]; analytics = analytics_storage }
 }
 "##;
 
@@ -60,6 +61,6 @@ fn every_configuration_file_and_snippet() {
         insta::assert_snapshot!(path.replace('/', "__"), text);
         snapshotted += 1;
     }
-    // 6 configurations, 2 modules with their declarations, 8 snippets, 4 documents.
-    assert_eq!(snapshotted, 22, "{:?}", output.files.keys().collect::<Vec<_>>());
+    // 6 configurations, 2 modules with their declarations, 9 snippets, 4 documents.
+    assert_eq!(snapshotted, 23, "{:?}", output.files.keys().collect::<Vec<_>>());
 }

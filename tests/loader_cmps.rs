@@ -1,7 +1,9 @@
-//! The loader built for OneTrust, Cookiebot, Usercentrics (v3 and v2), Didomi and IAB TCF,
-//! executed: each test renders the loader for a CMP, runs it in QuickJS inside the fake browser
-//! (tests/js/fake_browser.js) with the fake Intercom widget and a fake of that CMP written from its
-//! documented API (tests/js/fakes/), and asserts on what the JavaScript did. The harness is
+//! The loader built for OneTrust, Cookiebot, Usercentrics (v3 and v2), Didomi, IAB TCF and
+//! Google Consent Mode, executed: each test renders the loader for a CMP, runs it in QuickJS
+//! inside the fake browser (tests/js/fake_browser.js) with the fake Intercom widget and a fake of
+//! that CMP written from its documented API (tests/js/fakes/; Consent Mode needs none: the
+//! driver calls Google's own `gtag` snippet as a CMP does), and asserts on what the JavaScript
+//! did. The harness is
 //! tests/common's; here `step` also runs promise jobs between timers, since Usercentrics v3
 //! answers with promises.
 
@@ -20,15 +22,16 @@ const FAKES: [&str; 5] = [
 ];
 
 /// Each variant: its driver name and the CMP its loader is built for.
-const VARIANTS: [(&str, &str); 6] = [
+const VARIANTS: [(&str, &str); 7] = [
     ("onetrust", "onetrust"),
     ("cookiebot", "cookiebot"),
     ("usercentrics", "usercentrics"),
     ("usercentrics-v2", "usercentrics"),
     ("didomi", "didomi"),
     ("tcf", "tcf"),
+    ("consent_mode", "consent_mode"),
 ];
-const CMPS: [&str; 5] = ["onetrust", "cookiebot", "usercentrics", "didomi", "tcf"];
+const CMPS: [&str; 6] = ["onetrust", "cookiebot", "usercentrics", "didomi", "tcf", "consent_mode"];
 
 /// One vocabulary for every CMP, as in tests/loader_js.rs: cmp.load() runs the CMP's script,
 /// cmp.returning({purpose: bool}) stores an earlier visit's choice, cmp.choose({purpose: bool}) is
@@ -90,6 +93,23 @@ var DRIVERS = {
     breakLater: function () { __tcf.failCalls = true; __tcf.showUi(); },
   },
 };
+// Google Consent Mode: the page's inline snippet defines gtag exactly as Google's does and sets
+// the default (Tab::open); the CMP pushes an update for a returning visitor when it loads and on
+// every choice. Each purpose's types, as in tests/common's block.
+function gtag(){dataLayer.push(arguments);}
+var CM_TYPES = {support: ['functionality_storage'], guidance: ['ad_storage', 'ad_personalization'], analytics: ['analytics_storage']};
+function cmSettings(c) { var s = {}; PURPOSES.forEach(function (p) { if (p in c) CM_TYPES[p].forEach(function (t) { s[t] = c[p] === true ? 'granted' : 'denied'; }); }); return s; }
+var __cm = {stored: null};
+function breakDataLayer() { Object.defineProperty(window, 'dataLayer', {get: function () { throw new Error('dataLayer broken'); }, configurable: true}); }
+DRIVERS.consent_mode = {
+  load: function () { if (__cm.stored) gtag('consent', 'update', cmSettings(__cm.stored)); },
+  returning: function (c) { __cm.stored = c; },
+  choose: function (c) { __cm.stored = c; gtag('consent', 'update', cmSettings(c)); },
+  prefsShown: function () { return __tcfPrefs; },
+  breakIt: breakDataLayer,
+  breakLater: function () { breakDataLayer(); reread(); },
+};
+// TCF and Consent Mode open preferences with this event.
 var __tcfPrefs = 0;
 window.addEventListener('consentc:preferences', function () { __tcfPrefs++; });
 var cmp = DRIVERS[VARIANT];
@@ -108,6 +128,12 @@ function widgetDom() { return document.querySelectorAll('#intercom-frame, #inter
 function facade() { return document.querySelector('button'); }
 "#;
 
+/// Google's recommended default, inline in the page's head before any other tag: every type
+/// denied until the CMP sends an update.
+const CONSENT_MODE_DEFAULT: &str = "window.dataLayer = window.dataLayer || [];
+  gtag('consent', 'default', {ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied',
+    analytics_storage: 'denied', functionality_storage: 'denied', personalization_storage: 'denied', wait_for_update: 500});";
+
 /// A page for one variant: tests/common's blank tab with every CMP fake (none loaded yet) and
 /// the drivers above.
 struct Tab(common::Tab);
@@ -120,6 +146,9 @@ impl Tab {
         }
         tab.js(&format!("var VARIANT = {};", json!(variant)));
         tab.js(DRIVERS);
+        if variant == "consent_mode" {
+            tab.js(CONSENT_MODE_DEFAULT);
+        }
         Tab(tab)
     }
 
@@ -397,6 +426,11 @@ fn the_page_and_back_forward_cache_re_read_the_cmp() {
         ("usercentrics", "__uc.decision = {consents: {}, type: 'explicit'};"),
         ("usercentrics-v2", "__uc.decision = {consents: {}, type: 'explicit'};"),
         ("didomi", "__didomi.status.purposes['support-XyZ'] = false;"),
+        // An update written past every push wrapper: the re-read finds it in the array.
+        (
+            "consent_mode",
+            "(function () { Array.prototype.push.call(dataLayer, arguments); })('consent', 'update', {functionality_storage: 'denied'});",
+        ),
     ] {
         let cfg = eager(variant);
         let tab = Tab::open(URL, variant, &cfg);
@@ -646,6 +680,183 @@ fn tcf_objection_reopened_ui_and_failures() {
     tab.js(&format!("cmp.returning({ALL}); __tcf.failCalls = true; cmp.load();"));
     tab.load(&cfg);
     tab.js("step(5000); eq(__log.requests, []);");
+}
+
+// ------------------------------------------------------------------------------- Google Consent Mode
+
+/// A Consent Mode page whose inline snippet is `setup` instead of the harness's default (every
+/// type denied), with the loader running: what the page held before the loader counts as the
+/// loader's first reading.
+fn consent_mode_page(setup: &str) -> Tab {
+    let cfg = eager("consent_mode");
+    let tab = Tab::open(URL, "consent_mode", &cfg);
+    tab.js(&format!("dataLayer.splice(0); {setup}"));
+    tab.load(&cfg);
+    tab
+}
+
+#[test]
+fn consent_mode_a_default_never_grants() {
+    let all_granted = "{ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted',
+        analytics_storage: 'granted', functionality_storage: 'granted', personalization_storage: 'granted'}";
+    let tab = consent_mode_page(&format!("gtag('consent', 'default', {all_granted});"));
+    tab.js(&format!(
+        "step(20000); {NOTHING_YET}
+         gtag('consent', 'default', {all_granted}); step(500); eq(__log.requests, [], 'a default is no answer');"
+    ));
+    // An update answers: what it grants is granted, what only the default granted has no signal
+    // (the legitimate-interest messenger runs, the consent purposes do not).
+    tab.js(
+        "gtag('consent', 'update', {personalization_storage: 'granted'}); step(500);
+         eq(__intercom.boots.length, 1, 'answered: legitimate interest runs');
+         var b = __intercom.boots[0]; eq([b.consent_support, b.consent_guidance, b.consent_analytics], [true, false, false]);
+         Intercom('startTour', 1); Intercom('trackEvent', 'x');
+         eq(calls('startTour').concat(calls('trackEvent')), [], 'granted by a default only');
+         gtag('consent', 'update', {analytics_storage: 'granted'}); step(500);
+         Intercom('trackEvent', 'y'); eq(calls('trackEvent'), [['trackEvent', 'y']], 'granted by an update');",
+    );
+}
+
+#[test]
+fn consent_mode_region_scoped_default_counts_as_denied() {
+    // Granted everywhere but in the EEA, denied there by a region-scoped default: the loader
+    // cannot know the visitor's region, so the strictest holds.
+    let tab = consent_mode_page(
+        "gtag('consent', 'default', {functionality_storage: 'granted', analytics_storage: 'granted'});
+         gtag('consent', 'default', {functionality_storage: 'denied', region: ['AT', 'DE', 'FR'], wait_for_update: 500});",
+    );
+    tab.js(&format!(
+        "step(1000); {NOTHING_YET}
+         gtag('consent', 'update', {{analytics_storage: 'granted'}}); step(500);
+         eq(__log.requests, [], 'functionality_storage counts as denied: the legitimate-interest messenger is refused');
+         gtag('consent', 'update', {{functionality_storage: 'granted'}}); step(500);
+         eq(__intercom.boots.length, 1, 'an update overrides the default');"
+    ));
+    // A region-scoped default counts as denying every type it names, even one it grants.
+    let tab = consent_mode_page(
+        "gtag('consent', 'default', {functionality_storage: 'granted', region: ['US']});
+         gtag('consent', 'update', {analytics_storage: 'granted'});",
+    );
+    tab.js(
+        "step(500); eq(__log.requests, [], 'granted for some region only: denied here');
+         gtag('consent', 'update', {functionality_storage: 'granted'}); step(500); eq(__intercom.boots.length, 1);",
+    );
+}
+
+#[test]
+fn consent_mode_a_late_update_is_still_obeyed() {
+    let tab = consent_mode_page(CONSENT_MODE_DEFAULT);
+    tab.js(&format!(
+        "step(120000); {NOTHING_YET}
+         gtag('consent', 'update', {{functionality_storage: 'granted', ad_storage: 'granted', ad_personalization: 'granted'}}); step(500);
+         eq(__intercom.boots.length, 1, 'after the polling window: the wrapped push still reports');
+         Intercom('startTour', 1); eq(calls('startTour'), [['startTour', 1]]);"
+    ));
+    // Pushed as an array instead of gtag's Arguments object: read the same way.
+    let tab = consent_mode_page(CONSENT_MODE_DEFAULT);
+    tab.js(
+        "step(30000); dataLayer.push(['consent', 'update', {functionality_storage: 'granted'}]); step(500);
+         eq(__intercom.boots.length, 1);",
+    );
+}
+
+#[test]
+fn consent_mode_a_list_value_needs_every_type_and_a_withdrawal_cleans_up() {
+    let tab = consent_mode_page(CONSENT_MODE_DEFAULT);
+    tab.js(
+        "gtag('consent', 'update', {functionality_storage: 'granted', ad_storage: 'granted'}); step(500);
+         eq(__intercom.boots.length, 1);
+         Intercom('startTour', 1); eq(calls('startTour'), [], 'ad_personalization still denied by the default');
+         gtag('consent', 'update', {ad_personalization: 'granted'}); step(500);
+         Intercom('startTour', 2); eq(calls('startTour'), [['startTour', 2]], 'every type granted');
+         eq(__intercom.updates[__intercom.updates.length - 1].consent_guidance, true);
+         gtag('consent', 'update', {ad_storage: 'denied'}); step(500);
+         Intercom('startTour', 3); eq(calls('startTour'), [['startTour', 2]], 'one type withdrawn blocks the purpose');
+         eq(__intercom.shutdowns, 0);",
+    );
+    // Withdrawing the messenger's type shuts the widget down and removes what it stored.
+    tab.js("assert(icCookies().length === 3, 'the widget set its cookies');
+         gtag('consent', 'update', {functionality_storage: 'denied'}); step(500);
+         eq(__intercom.shutdowns, 1); eq(icCookies(), []); eq(icStorage(), []); eq(widgetDom(), 0);
+         Intercom('show'); eq(calls('show'), []);");
+}
+
+#[test]
+fn consent_mode_survives_tag_manager_replacing_the_push() {
+    // Google Tag Manager and gtag.js install their own push when they load; theirs calls the
+    // push they found (ours), as their data layer helper does.
+    let tab = consent_mode_page(CONSENT_MODE_DEFAULT);
+    tab.js(
+        "step(200); var gtmSeen = 0; var found = dataLayer.push;
+         dataLayer.push = function () { var r = found.apply(dataLayer, arguments); gtmSeen += arguments.length; return r; };
+         eq(dataLayer.push({event: 'gtm.js'}), dataLayer.length, 'push returns the new length');
+         gtag('consent', 'update', {functionality_storage: 'granted'}); step(50);
+         eq(__intercom.boots.length, 1, 'seen at once through the chain'); eq(gtmSeen, 2, 'their push still runs');",
+    );
+    // A replacement that calls Array.prototype.push itself, inside the polling window: the loader
+    // puts its wrapper back and reads on from the last entry it took.
+    let tab = consent_mode_page(CONSENT_MODE_DEFAULT);
+    tab.js("step(200); var gtmSeen = 0;
+         dataLayer.push = function () { gtmSeen++; return Array.prototype.push.apply(dataLayer, arguments); };
+         gtag('consent', 'update', {functionality_storage: 'granted'}); eq(__log.requests, []);
+         step(300); eq(__intercom.boots.length, 1, 'read on the next check');
+         gtag('consent', 'update', {functionality_storage: 'denied'}); step(50);
+         eq(__intercom.shutdowns, 1, 'the wrapper is back: seen at once'); eq(gtmSeen, 2, 'their push still runs');");
+    // The same after the polling window: the next read (pageshow, visibility, navigation) finds it.
+    let tab = consent_mode_page(CONSENT_MODE_DEFAULT);
+    tab.js("step(20000);
+         dataLayer.push = function () { return Array.prototype.push.apply(dataLayer, arguments); };
+         gtag('consent', 'update', {functionality_storage: 'granted'}); step(5000); eq(__log.requests, []);
+         reread(); step(500); eq(__intercom.boots.length, 1, 'the re-read takes the missed update');
+         gtag('consent', 'update', {functionality_storage: 'denied'}); step(500); eq(__intercom.shutdowns, 1);");
+}
+
+/// The adapter alone, with the seam's names stubbed: its reports, including the third argument
+/// (`change`) the core does not read yet.
+#[test]
+fn consent_mode_reports_say_whether_they_are_a_change() {
+    let adapter = include_str!("../templates/adapters/consent_mode.js.hbs");
+    let cfg = eager("consent_mode");
+    let run = |setup: &str, then: &str, expected: Value| {
+        let tab = common::Tab::blank(URL, "consent_mode", "consent_mode", &cfg);
+        tab.js(&format!(
+            "function newMap() {{ return Object.create(null); }}
+             var polls = 0; function poll(find) {{ polls++; find(); }}
+             function gtag(){{dataLayer.push(arguments);}}
+             var reports = [];
+             {adapter}
+             {setup}
+             var api = adapter({{a: 'analytics_storage', b: ['ad_storage', 'ad_user_data']}}, 0,
+               function (answered, states, change) {{ reports.push([answered, states.a, states.b, change]); }});
+             {then}"
+        ));
+        assert_eq!(tab.val("reports"), expected, "{setup} / {then}");
+    };
+    // The first reading is no change, whatever it holds.
+    run(
+        "window.dataLayer = []; gtag('consent', 'default', {analytics_storage: 'denied'}); gtag('consent', 'update', {analytics_storage: 'granted', ad_storage: 'granted'});",
+        "",
+        json!([[true, true, null, false]]),
+    );
+    // An answer that arrives later is the CMP's first answer (a replay looks the same): no
+    // change; the next one is.
+    run(
+        "window.dataLayer = []; gtag('consent', 'default', {analytics_storage: 'denied'});",
+        "gtag('consent', 'update', {analytics_storage: 'granted'}); gtag('event', 'page_view');
+         gtag('consent', 'update', {ad_storage: 'granted', ad_user_data: 'granted'}); api.read();",
+        json!([
+            [false, false, null, false],
+            [true, true, null, false],
+            [true, true, true, true],
+            [true, true, true, false]
+        ]),
+    );
+    // A throwing dataLayer: not answered.
+    run(
+        "Object.defineProperty(window, 'dataLayer', {get: function () { throw new Error('x'); }});",
+        "",
+        json!([[false, null, null, false]]),
+    );
 }
 
 // ------------------------------------------------------------------------------- size

@@ -689,6 +689,18 @@ fn cmp_block(
                         .collect();
                     word(c.one_of(&refusable))
                 }
+                // One type, or a list of distinct types that must all be granted.
+                cmps::EntryKind::Idents if c.chance(50) => word(c.one_of(cmp.vocabulary)),
+                cmps::EntryKind::Idents => {
+                    let mut types: Vec<&str> = Vec::new();
+                    for _ in 0..1 + c.pick(3) {
+                        let t = c.one_of(cmp.vocabulary);
+                        if !types.contains(&t) {
+                            types.push(t);
+                        }
+                    }
+                    Val::List(types.into_iter().map(word).collect())
+                }
                 cmps::EntryKind::Integer => Val::Int(1 + c.pick(50) as u32),
                 _ if cmp.name == "onetrust" => str_val(plain(&format!("C000{}", 2 + c.pick(7)))),
                 _ => {

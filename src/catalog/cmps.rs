@@ -11,6 +11,9 @@ pub enum EntryKind {
     Ident,
     /// A number (TCF publisher custom purposes).
     Integer,
+    /// One of a fixed vocabulary written as an identifier, or a list of them that must all be
+    /// granted (Google Consent Mode types).
+    Idents,
     /// The block takes no entries.
     None,
 }
@@ -33,7 +36,7 @@ pub struct Cmp {
     pub name: &'static str,
     pub title: &'static str,
     pub entry: EntryKind,
-    /// For [`EntryKind::Ident`]: the allowed values.
+    /// For [`EntryKind::Ident`] and [`EntryKind::Idents`]: the allowed values.
     pub vocabulary: &'static [&'static str],
     /// Values a visitor can never refuse (always-on categories).
     pub non_refusable: &'static [&'static str],
@@ -140,6 +143,29 @@ pub const CMPS: &[Cmp] = &[
         non_refusable: &[],
         options: &[],
         non_refusable_option: None,
+        script_attr: None,
+    },
+    Cmp {
+        name: "consent_mode",
+        title: "Google Consent Mode",
+        entry: EntryKind::Idents,
+        // The consent types of Consent Mode v2
+        // (developers.google.com/tag-platform/security/guides/consent).
+        vocabulary: &[
+            "ad_storage",
+            "ad_user_data",
+            "ad_personalization",
+            "analytics_storage",
+            "functionality_storage",
+            "personalization_storage",
+            "security_storage",
+        ],
+        // Consent Mode has no always-on type: what the CMP grants without asking is its own
+        // configuration, and a `default` never counts as a grant.
+        non_refusable: &[],
+        options: &[],
+        non_refusable_option: None,
+        // The loader reads `window.dataLayer`; no auto-blocker files the widget script.
         script_attr: None,
     },
 ];

@@ -156,6 +156,8 @@ impl Purpose {
 pub enum CmpValue {
     Name(String),
     Number(u32),
+    /// Names that must all be granted (Google Consent Mode types).
+    List(Vec<String>),
 }
 
 impl std::fmt::Display for CmpValue {
@@ -163,6 +165,7 @@ impl std::fmt::Display for CmpValue {
         match self {
             CmpValue::Name(s) => f.write_str(s),
             CmpValue::Number(n) => write!(f, "{n}"),
+            CmpValue::List(names) => write!(f, "[{}]", names.join(", ")),
         }
     }
 }

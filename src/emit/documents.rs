@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::escape::markdown;
 use super::render::Renderer;
 use crate::catalog::{Catalog, Vendor};
-use crate::check::model::{Policy, Transfer};
+use crate::check::model::{CmpValue, Policy, Transfer};
 use crate::emit::config::{messenger_purpose, purpose_of, storage_rows};
 
 pub fn render(
@@ -154,6 +154,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
             })
         })
         .collect();
+    let consent_mode = consent_mode_rows(policy);
     let r = &intercom.retention;
     let period = |d: Option<crate::check::model::Duration>| d.map_or("not set".to_owned(), |d| d.to_string());
     json!({
@@ -178,9 +179,34 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         "retention": {"conversations": period(r.conversations), "users": period(r.users), "visitors": period(r.visitors)},
         "audience_rules": audience_rules,
         "cmp_names": cmp_names,
+        "consent_mode": consent_mode,
         "audience_rules_state": intercom.audience_rules.value.as_str(),
         "erasure": markdown(&vendor.erasure),
     })
+}
+
+/// With `cmp consent_mode`: each mapped purpose, its basis and the Consent Mode types that gate
+/// it (the loader's rules: docs/cmps/consent_mode.md).
+fn consent_mode_rows(policy: &Policy) -> Vec<Value> {
+    let Some(block) = policy.cmps.get("consent_mode") else {
+        return Vec::new();
+    };
+    block
+        .entries
+        .iter()
+        .filter_map(|(purpose, entry)| {
+            let p = policy.purposes.get(purpose)?;
+            let types: Vec<String> = match &entry.value {
+                CmpValue::List(types) => types.iter().map(|t| format!("`{t}`")).collect(),
+                other => vec![format!("`{other}`")],
+            };
+            Some(json!({
+                "purpose": purpose,
+                "basis": p.basis.value.as_str(),
+                "types": types.join(" and "),
+            }))
+        })
+        .collect()
 }
 
 /// The checked policy as data: stable field names (docs/outputs.md), no spans.

@@ -59,7 +59,8 @@ adapters!(
     "cookiebot",
     "usercentrics",
     "didomi",
-    "tcf"
+    "tcf",
+    "consent_mode"
 );
 
 /// The CMPs a loader can be built for.

@@ -65,6 +65,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "tcf-snippet.html",
         include_str!("../../templates/cmp/tcf-snippet.html.hbs"),
     ),
+    (
+        "consent_mode-snippet.html",
+        include_str!("../../templates/cmp/consent_mode-snippet.html.hbs"),
+    ),
 ];
 
 pub struct Renderer {

@@ -222,6 +222,13 @@ pub fn cmp_block(cmp: &str) -> Value {
             "options": {},
             "script_attrs": {}
         }),
+        // A list value needs every type granted.
+        "consent_mode" => json!({
+            "name": "consent_mode",
+            "purposes": {"support": "functionality_storage", "guidance": ["ad_storage", "ad_personalization"], "analytics": "analytics_storage"},
+            "options": {},
+            "script_attrs": {}
+        }),
         other => panic!("no CMP block for {other}"),
     }
 }

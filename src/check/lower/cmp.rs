@@ -154,43 +154,40 @@ fn cmp_value(cmp: &cmps::Cmp, key: &str, v: &Value, out: &mut Vec<Diagnostic>) -
             out.push(wrong_kind(key, v, "a string", &hint));
             None
         }
-        (cmps::EntryKind::Ident, _) => {
-            let word = match (&v.kind, v.as_ident()) {
-                (_, Some(w)) => w.to_owned(),
-                (ValueKind::String(s), None) => {
-                    out.push(wrong_kind(
-                        key,
-                        v,
-                        "an identifier",
-                        &format!(
-                            "{} categories are fixed words: write `{key} = {s}` without quotes",
-                            cmp.title
-                        ),
-                    ));
-                    return None;
-                }
-                _ => {
-                    out.push(wrong_kind(
-                        key,
-                        v,
-                        "an identifier",
-                        &format!("one of {}", backticked(cmp.vocabulary, Last::Or)),
-                    ));
-                    return None;
-                }
-            };
-            if cmp.vocabulary.contains(&word.as_str()) {
-                Some(CmpValue::Name(word))
-            } else {
-                out.push(unknown(
-                    &format!("{} category `{word}`", cmp.title),
-                    v.span,
-                    &word,
-                    cmp.vocabulary.iter().copied(),
-                ));
-                None
+        (cmps::EntryKind::Ident, _) => vocabulary_word(cmp, key, v, out).map(CmpValue::Name),
+        (cmps::EntryKind::Idents, ValueKind::List { items, except: None }) => {
+            if items.is_empty() {
+                out.push(
+                    Diagnostic::new(Code::CP0103, format!("empty list of {} types for `{key}`", cmp.title))
+                        .primary(v.span, "empty")
+                        .help(format!(
+                            "write one type, or the types that must all be granted, like `{key} = [ad_storage, ad_user_data]`"
+                        )),
+                );
+                return None;
             }
+            let mut words: Vec<(String, &Value)> = Vec::with_capacity(items.len());
+            let mut valid = true;
+            for item in items {
+                let Some(word) = vocabulary_word(cmp, key, item, out) else {
+                    valid = false;
+                    continue;
+                };
+                if let Some((_, first)) = words.iter().find(|(w, _)| *w == word) {
+                    out.push(duplicate(
+                        &format!("type `{word}`"),
+                        &format!("the list of `{key}`"),
+                        first.span,
+                        item.span,
+                    ));
+                    valid = false;
+                    continue;
+                }
+                words.push((word, item));
+            }
+            valid.then(|| CmpValue::List(words.into_iter().map(|(w, _)| w).collect()))
         }
+        (cmps::EntryKind::Idents, _) => vocabulary_word(cmp, key, v, out).map(CmpValue::Name),
         (cmps::EntryKind::Integer, ValueKind::Integer(n)) if *n >= 1 => Some(CmpValue::Number(*n)),
         (cmps::EntryKind::Integer, _) => {
             out.push(match &v.kind {
@@ -211,5 +208,54 @@ fn cmp_value(cmp: &cmps::Cmp, key: &str, v: &Value, out: &mut Vec<Diagnostic>) -
             None
         }
         (cmps::EntryKind::None, _) => None,
+    }
+}
+
+/// One word of a fixed vocabulary (a Cookiebot category, a Consent Mode type), written as an
+/// identifier.
+fn vocabulary_word(cmp: &cmps::Cmp, key: &str, v: &Value, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let (noun, expected) = match cmp.entry {
+        cmps::EntryKind::Idents => ("types", "a consent type or a list of them"),
+        _ => ("categories", "an identifier"),
+    };
+    let word = match (&v.kind, v.as_ident()) {
+        (_, Some(w)) => w.to_owned(),
+        (ValueKind::String(s), None) => {
+            out.push(wrong_kind(
+                key,
+                v,
+                expected,
+                &format!(
+                    "{} {noun} are fixed words: write `{key} = {s}` without quotes",
+                    cmp.title
+                ),
+            ));
+            return None;
+        }
+        _ => {
+            out.push(wrong_kind(
+                key,
+                v,
+                expected,
+                &format!("one of {}", backticked(cmp.vocabulary, Last::Or)),
+            ));
+            return None;
+        }
+    };
+    if cmp.vocabulary.contains(&word.as_str()) {
+        Some(word)
+    } else {
+        let singular = if cmp.entry == cmps::EntryKind::Idents {
+            "type"
+        } else {
+            "category"
+        };
+        out.push(unknown(
+            &format!("{} {singular} `{word}`", cmp.title),
+            v.span,
+            &word,
+            cmp.vocabulary.iter().copied(),
+        ));
+        None
     }
 }
