@@ -405,3 +405,90 @@ fn outputs_and_reports_do_not_depend_on_the_number_of_threads() {
     };
     assert_eq!(summary(&b1), summary(&b8));
 }
+
+/// The tag structure of a Markdown document as GitHub renders it (tables, strikethrough):
+/// every start and end of an element and every piece of raw HTML, without the text.
+fn markdown_skeleton(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser};
+    Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .filter_map(|e| match e {
+            Event::Start(tag) => Some(format!("start {tag:?}")),
+            Event::End(tag) => Some(format!("end {tag:?}")),
+            Event::Html(h) | Event::InlineHtml(h) => Some(format!("html {h}")),
+            Event::Rule => Some("rule".to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The rendered text of a Markdown document, code spans included, one line per block.
+fn markdown_text(text: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let mut out = String::new();
+    for e in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// record.md and cookies.md are Markdown: policy and catalogue text is escaped for Markdown
+/// (never with HTML entities), renders as written, and cannot add an element: the hostile
+/// build's documents have exactly the structure of the plain build's.
+#[test]
+fn markdown_documents_render_policy_text_as_written_and_nothing_more() {
+    const NASTY: &str =
+        "R&D &amp; <b>x</b> <!-- c --> | *em* _u_ [a](https://e.example) ~~s~~ # h <https://e.example> \\\\ `a|b` it`s";
+    // What a reader sees: every character as written, the code span without its backticks.
+    const SEEN: &str =
+        "R&D &amp; <b>x</b> <!-- c --> | *em* _u_ [a](https://e.example) ~~s~~ # h <https://e.example> \\ a|b it`s";
+    let hostile = POLICY
+        .replace("title = \"Shop\"", &format!("title = \"{NASTY}\""))
+        .replace("title = \"Tours\"", "title = \"- > # 1. Tours\"")
+        .replace(
+            "description = \"Product tours.\"",
+            &format!("description = \"    {NASTY}\\n\\n| x |\\n|---|\""),
+        )
+        .replace("marketing = \"marketing\" }", "marketing = \"a|b <i>c</i>\" }");
+    let mut docs = Vec::new();
+    for policy in [POLICY, hostile.as_str()] {
+        let src = dir_with(&[("a.policy", policy)]);
+        let out = tempfile::tempdir().unwrap();
+        let r = consentc(&[
+            "build",
+            src.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+        let read = |f: &str| std::fs::read_to_string(out.path().join("shop").join(f)).unwrap();
+        docs.push((read("record.md"), read("cookies.md")));
+    }
+    let (plain, nasty) = (&docs[0], &docs[1]);
+    assert_eq!(
+        markdown_skeleton(&nasty.0),
+        markdown_skeleton(&plain.0),
+        "record.md:\n{}",
+        nasty.0
+    );
+    assert_eq!(
+        markdown_skeleton(&nasty.1),
+        markdown_skeleton(&plain.1),
+        "cookies.md:\n{}",
+        nasty.1
+    );
+    let record = markdown_text(&nasty.0);
+    assert!(record.contains(&format!("Record of processing: {SEEN}\n")), "{record}");
+    assert!(record.contains(&format!("\n{SEEN}  | x | |---|\n")), "{record}");
+    assert!(record.contains("\nmarketing: - > # 1. Tours\n"), "{record}");
+    assert!(record.contains("\na|b <i>c</i>\n"), "{record}");
+    // The catalogue's own text: `R&D` as written, its code spans as code.
+    assert!(nasty.0.contains("Intercom R&D Unlimited Company"), "{}", nasty.0);
+    assert!(nasty.0.contains("`POST /user_delete_requests`"), "{}", nasty.0);
+    assert!(!nasty.0.contains("&amp;D") && !nasty.0.contains("&lt;"), "{}", nasty.0);
+    assert!(markdown_text(&nasty.1).contains(&format!("Cookies and storage: {SEEN}\n")));
+}

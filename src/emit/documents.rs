@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::escape::markdown;
+use super::escape::{markdown, markdown_code};
 use super::render::Renderer;
 use crate::catalog::{Catalog, Vendor};
 use crate::check::model::{Policy, Transfer};
@@ -51,7 +51,7 @@ fn cookies(policy: &Policy, vendor: &Vendor) -> Value {
                 _ => "local storage",
             };
             json!({
-                "name": r.name,
+                "name": markdown_code(&r.name),
                 "kind": kind,
                 "purpose": format!("`{}`", r.purpose),
                 "basis": basis_of(policy, &r.purpose),
@@ -172,7 +172,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         },
         "identity_verification": intercom.identity_verification.value.as_str(),
         "load": intercom.load.value.as_str(),
-        "pages": intercom.pages.as_ref().map(|p| p.value.iter().map(|g| format!("`{}`", g.replace('`', "'"))).collect::<Vec<_>>().join(", ")),
+        "pages": intercom.pages.as_ref().map(|p| p.value.iter().map(|g| markdown_code(g)).collect::<Vec<_>>().join(", ")),
         "purposes": purposes,
         "off": off.join(", "),
         "retention": {"conversations": period(r.conversations), "users": period(r.users), "visitors": period(r.visitors)},
