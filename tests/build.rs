@@ -268,6 +268,33 @@ fn cmp_flag_narrows_the_outputs_and_rejects_unknown_cmps() {
     assert_eq!(r.status.code(), Some(2));
 }
 
+/// `--cmp` naming a known CMP that no policy declares would build nothing for it: a usage
+/// error (exit 2) naming the CMPs the policies declare, and nothing written.
+#[test]
+fn cmp_flag_for_an_undeclared_cmp_is_a_usage_error() {
+    let src = dir_with(&[("a.policy", POLICY), ("b.policy", SECOND)]);
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("dist");
+    let (s, o) = (src.path().to_str().unwrap(), target.to_str().unwrap());
+    for extra in [&[][..], &["--check"]] {
+        let mut args = vec!["build", s, "--out", o, "--cmp", "onetrust"];
+        args.extend_from_slice(extra);
+        let r = consentc(&args);
+        assert_eq!(r.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(
+            stderr.contains("error: no policy declares `cmp onetrust`")
+                && stderr.contains("the policies declare cookieconsent, custom, klaro"),
+            "{stderr}"
+        );
+        assert!(!target.exists(), "{extra:?}: wrote outputs");
+    }
+    // Declared by one policy of the two: builds it for that one.
+    let r = consentc(&["build", s, "--out", o, "--cmp", "custom"]);
+    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(target.join("blog/intercom-loader.custom.js").exists());
+}
+
 fn revision_of(policy: &str) -> u64 {
     let src = dir_with(&[("a.policy", policy)]);
     let out = tempfile::tempdir().unwrap();

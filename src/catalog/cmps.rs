@@ -151,3 +151,50 @@ pub fn find(name: &str) -> Option<&'static Cmp> {
 pub fn names() -> impl Iterator<Item = &'static str> {
     CMPS.iter().map(|c| c.name)
 }
+
+/// A plain-text listing of one CMP for `consentc features`: what a `cmp <name>` entry maps each
+/// purpose to, the values a visitor cannot refuse, and the block's options.
+pub fn describe(cmp: &Cmp) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "  cmp {}  {}", cmp.name, cmp.title);
+    let entry = match cmp.entry {
+        EntryKind::String => "each purpose = a string, the CMP's own name for it".to_owned(),
+        EntryKind::Ident => format!("each purpose = one of {}", cmp.vocabulary.join(", ")),
+        EntryKind::Integer => "each purpose = a number (a publisher custom purpose)".to_owned(),
+        EntryKind::None => "no entries: `cmp custom {}`".to_owned(),
+    };
+    let _ = writeln!(out, "      - {entry}");
+    let mut fixed: Vec<&str> = cmp.non_refusable.to_vec();
+    if let Some((option, defaults)) = cmp.non_refusable_option {
+        for d in defaults.iter() {
+            if !fixed.contains(d) {
+                fixed.push(d);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "      - cannot be refused: {} (and what `{option}` lists)",
+            fixed.join(", ")
+        );
+    } else if !fixed.is_empty() {
+        let _ = writeln!(out, "      - cannot be refused: {}", fixed.join(", "));
+    }
+    for option in cmp.options {
+        let kind = match option.kind {
+            OptionKind::String => "a string",
+            OptionKind::StringList => "a list of strings",
+        };
+        let _ = writeln!(out, "      - option `{}` ({kind}): {}", option.name, option.what);
+    }
+    out
+}
+
+/// Every CMP, under a heading, for `consentc features`.
+pub fn describe_all() -> String {
+    let mut out = format!("cmp: {} consent banners a policy can name\n\n", CMPS.len());
+    for cmp in CMPS {
+        out.push_str(&describe(cmp));
+    }
+    out
+}
