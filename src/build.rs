@@ -27,11 +27,22 @@ pub struct Built {
 
 /// Check and emit; nothing touches the disk.
 pub fn build_paths(paths: &[PathBuf], only_cmps: &[String]) -> Result<Built, BuildError> {
+    build_paths_with(
+        paths,
+        emit::Options {
+            only_cmps,
+            ..emit::Options::default()
+        },
+    )
+}
+
+/// Check and emit as `options` ask (`--cmp`, `--base`); nothing touches the disk.
+pub fn build_paths_with(paths: &[PathBuf], options: emit::Options<'_>) -> Result<Built, BuildError> {
     let checked = check_paths(paths)?;
     if checked.has_errors() {
         return Ok(Built { checked, output: None });
     }
-    let output = emit::emit(&checked.model, catalog::builtin(), only_cmps)?;
+    let output = emit::emit_with(&checked.model, catalog::builtin(), options)?;
     Ok(Built {
         checked,
         output: Some(output),

@@ -72,6 +72,10 @@ struct BuildArgs {
     /// Only these CMPs (repeatable; default: those each policy declares).
     #[arg(long = "cmp", value_name = "NAME")]
     cmps: Vec<String>,
+    /// Where `--out` is served from, as an absolute path or an http(s) URL: the snippets load
+    /// `<base><policy>/<file>`. `build --check` compares with the same value.
+    #[arg(long, value_name = "URL", default_value = "/")]
+    base: String,
     /// Write nothing; exit 1 if the files under `--out` are stale, missing or extra.
     #[arg(long)]
     check: bool,
@@ -163,7 +167,13 @@ fn build(args: BuildArgs) -> Result<ExitCode, Usage> {
             return Err(Usage(format!("unknown CMP `{cmp}`; known: {}", names.join(", "))));
         }
     }
-    let mut built = consentc::build_paths(&default_paths(args.paths)?, &args.cmps).map_err(|e| Usage(e.to_string()))?;
+    let base = consentc::emit::parse_base(&args.base).map_err(Usage)?;
+    let options = consentc::emit::Options {
+        only_cmps: &args.cmps,
+        base: &base,
+    };
+    let mut built =
+        consentc::build::build_paths_with(&default_paths(args.paths)?, options).map_err(|e| Usage(e.to_string()))?;
     let code = report(&mut built.checked, &args.report, &allow);
     if code != ExitCode::SUCCESS {
         return Ok(code);

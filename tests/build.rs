@@ -519,3 +519,86 @@ fn markdown_documents_render_policy_text_as_written_and_nothing_more() {
     assert!(!nasty.0.contains("&amp;D") && !nasty.0.contains("&lt;"), "{}", nasty.0);
     assert!(markdown_text(&nasty.1).contains(&format!("Cookies and storage: {SEEN}\n")));
 }
+
+/// The snippets load the CMP configuration and the loader from `<base><policy>/<file>`
+/// (`--base`, default `/`), so they work from any page (`/app/x/y` too); the value is checked
+/// and HTML-encoded, and `build --check` compares with the `--base` it is given.
+#[test]
+fn base_decides_where_the_snippets_load_files_from() {
+    let src = dir_with(&[("a.policy", POLICY)]);
+    let out = tempfile::tempdir().unwrap();
+    let (s, o) = (src.path().to_str().unwrap(), out.path().to_str().unwrap());
+    let snippet = |cmp: &str| std::fs::read_to_string(out.path().join(format!("shop/{cmp}-snippet.html"))).unwrap();
+
+    assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
+    let cc = snippet("cookieconsent");
+    assert!(
+        cc.contains(r#"<script defer src="/shop/cookieconsent-config.js"></script>"#),
+        "{cc}"
+    );
+    assert!(
+        cc.contains(r#"<script src="/shop/intercom-loader.cookieconsent.js"></script>"#),
+        "{cc}"
+    );
+    let klaro = snippet("klaro");
+    assert!(
+        klaro.contains(r#"<script src="/shop/klaro-config.js"></script>"#),
+        "{klaro}"
+    );
+    assert!(
+        klaro.contains(r#"<script src="/shop/intercom-loader.klaro.js"></script>"#),
+        "{klaro}"
+    );
+
+    let base = "https://cdn.example.com/consent/a&\"b";
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", base]).status.code(),
+        Some(0)
+    );
+    let cc = snippet("cookieconsent");
+    assert!(
+        cc.contains(r#"src="https://cdn.example.com/consent/a&amp;&quot;b/shop/cookieconsent-config.js""#),
+        "{cc}"
+    );
+    // --check compares with the base it is given.
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", base, "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let r = consentc(&["build", s, "--out", o, "--check"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("cookieconsent-snippet.html"));
+
+    // A trailing slash is added; the same files either way.
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", "/app/x"]).status.code(),
+        Some(0)
+    );
+    assert!(snippet("klaro").contains(r#"src="/app/x/shop/klaro-config.js""#));
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", "/app/x/", "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    for bad in [
+        "static/",
+        "./",
+        "//cdn.example.com/",
+        "ftp://h/",
+        "https://",
+        "/a b/",
+        "/a?x",
+        "javascript:alert(1)",
+    ] {
+        let r = consentc(&["build", s, "--out", o, "--base", bad]);
+        assert_eq!(r.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&r.stderr).contains(&format!("`--base {bad}`")),
+            "{bad}"
+        );
+    }
+}
