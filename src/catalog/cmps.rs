@@ -198,3 +198,53 @@ pub fn describe_all() -> String {
     }
     out
 }
+
+/// The Content-Security-Policy sources a CMP needs as its snippet loads it (`<cmp>-snippet.html`
+/// names these hosts; a test holds the two together), by directive, and a note for `csp.txt`.
+/// The CMPs whose tag the site pastes itself (Didomi, TCF, its own banner) have none here.
+pub fn csp_sources(name: &str) -> (&'static [(&'static str, &'static [&'static str])], &'static str) {
+    match name {
+        "cookieconsent" => (
+            &[
+                ("script-src", &["https://cdn.jsdelivr.net"]),
+                ("style-src", &["https://cdn.jsdelivr.net"]),
+            ],
+            "vanilla-cookieconsent's script and stylesheet from jsDelivr (or self-host them and drop these)",
+        ),
+        "klaro" => (
+            &[
+                ("script-src", &["https://cdn.kiprotect.com"]),
+                ("style-src", &["'unsafe-inline'"]),
+            ],
+            "Klaro from its CDN; klaro.js injects its styles in a <style> element (klaro-no-css.js with klaro.min.css avoids 'unsafe-inline')",
+        ),
+        "cookiebot" => (
+            &[
+                ("script-src", &["https://consent.cookiebot.com", "https://consentcdn.cookiebot.com"]),
+                ("connect-src", &["https://consent.cookiebot.com", "https://consentcdn.cookiebot.com"]),
+                ("frame-src", &["https://consentcdn.cookiebot.com"]),
+                ("img-src", &["https://imgsct.cookiebot.com"]),
+                ("style-src", &["'unsafe-inline'"]),
+            ],
+            "Cookiebot (its European CDN: the same hosts ending in .eu)",
+        ),
+        "onetrust" => (
+            &[
+                ("script-src", &["https://cdn.cookielaw.org"]),
+                ("connect-src", &["https://cdn.cookielaw.org", "https://geolocation.onetrust.com", "https://privacyportal.onetrust.com"]),
+                ("img-src", &["https://cdn.cookielaw.org"]),
+                ("style-src", &["'unsafe-inline'"]),
+            ],
+            "OneTrust's banner; OneTrust can use a nonce instead of 'unsafe-inline' for its styles",
+        ),
+        "usercentrics" => (
+            &[
+                ("script-src", &["https://*.usercentrics.eu"]),
+                ("connect-src", &["https://*.usercentrics.eu"]),
+                ("img-src", &["https://*.usercentrics.eu"]),
+            ],
+            "Usercentrics (its loader.js may also need 'unsafe-eval': Usercentrics' bundle.js does not)",
+        ),
+        _ => (&[], ""),
+    }
+}

@@ -165,7 +165,8 @@ fn emit_policy(
         }
         out.loaders.push(size);
     }
-    for (file, text) in documents::render(renderer, policy, catalog, vendor).map_err(EmitError::Template)? {
+    let cmps: Vec<&str> = selected_cmps(policy, options.only_cmps).collect();
+    for (file, text) in documents::render(renderer, policy, catalog, vendor, &cmps).map_err(EmitError::Template)? {
         put(&file, text.into_bytes());
     }
     Ok(out)
