@@ -200,6 +200,12 @@ fn build(args: BuildArgs) -> Result<ExitCode, Usage> {
                 eprintln!("{what}: {}", out.join(f).display());
             }
         }
+        for dir in &stale.leftover {
+            eprintln!(
+                "leftover: {} (the staging directory of a build that did not finish; the next `consentc build` removes it)",
+                out.join(dir).display()
+            );
+        }
         eprintln!(
             "error: the generated files under `{}` are out of date; run `consentc build`",
             out.display()

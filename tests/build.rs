@@ -607,3 +607,33 @@ fn base_decides_where_the_snippets_load_files_from() {
         );
     }
 }
+
+/// A build killed while writing leaves `<out>/.consentc-*`: `build --check` reports it (exit 1)
+/// and the next build removes it.
+#[test]
+fn a_dead_builds_staging_directory_is_reported_and_cleared() {
+    let src = dir_with(&[("a.policy", POLICY)]);
+    let out = tempfile::tempdir().unwrap();
+    let (s, o) = (src.path().to_str().unwrap(), out.path().to_str().unwrap());
+    assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
+    // What a killed build leaves: its staging directory, its lock file (no process holds the
+    // lock any more) and half a policy directory.
+    let dead = out.path().join(".consentc-Xy12ab");
+    std::fs::create_dir_all(dead.join("shop")).unwrap();
+    std::fs::write(dead.join(".lock"), "").unwrap();
+    std::fs::write(dead.join("shop/cookies.md"), "half").unwrap();
+
+    let r = consentc(&["build", s, "--out", o, "--check"]);
+    assert_eq!(r.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        stderr.contains("leftover: ")
+            && stderr.contains(".consentc-Xy12ab (the staging directory of a build that did not finish; the next `consentc build` removes it)"),
+        "{stderr}"
+    );
+    assert!(dead.exists(), "--check removed it");
+
+    assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
+    assert!(!dead.exists(), "the next build left it");
+    assert_eq!(consentc(&["build", s, "--out", o, "--check"]).status.code(), Some(0));
+}
