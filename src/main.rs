@@ -47,9 +47,9 @@ enum Command {
         #[arg(long, default_value = "policies/site.policy")]
         path: PathBuf,
     },
-    /// List the catalogue: feature paths, what each does, its facts.
+    /// List the catalogue: feature paths, what each does, its facts; and each CMP's values.
     Features {
-        /// The vendor to list (default: every vendor).
+        /// The vendor or CMP to list (default: every vendor and every CMP).
         vendor: Option<String>,
     },
 }
@@ -72,6 +72,10 @@ struct BuildArgs {
     /// Only these CMPs (repeatable; default: those each policy declares).
     #[arg(long = "cmp", value_name = "NAME")]
     cmps: Vec<String>,
+    /// Where `--out` is served from, as an absolute path or an http(s) URL: the snippets load
+    /// `<base><policy>/<file>`. `build --check` compares with the same value.
+    #[arg(long, value_name = "URL", default_value = "/")]
+    base: String,
     /// Write nothing; exit 1 if the files under `--out` are stale, missing or extra.
     #[arg(long)]
     check: bool,
@@ -134,17 +138,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from("policies")]
-    } else {
-        paths
+/// The paths given, or `policies/`; a missing `policies/` is a usage error that says how to
+/// start one.
+fn default_paths(paths: Vec<PathBuf>) -> Result<Vec<PathBuf>, Usage> {
+    if !paths.is_empty() {
+        return Ok(paths);
     }
+    let default = PathBuf::from("policies");
+    if !default.exists() {
+        return Err(Usage(
+            "there is no `policies/` directory here; `consentc init` creates it with a starting policy, or name the policy files or directories to use".to_owned(),
+        ));
+    }
+    Ok(vec![default])
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, Usage> {
     let allow = parse_allow(&args.report.allow)?;
-    let mut checked = consentc::check_paths(&default_paths(args.paths)).map_err(|e| Usage(e.to_string()))?;
+    let mut checked = consentc::check_paths(&default_paths(args.paths)?).map_err(|e| Usage(e.to_string()))?;
     Ok(report(&mut checked, &args.report, &allow))
 }
 
@@ -156,12 +167,19 @@ fn build(args: BuildArgs) -> Result<ExitCode, Usage> {
             return Err(Usage(format!("unknown CMP `{cmp}`; known: {}", names.join(", "))));
         }
     }
-    let mut built = consentc::build_paths(&default_paths(args.paths), &args.cmps).map_err(|e| Usage(e.to_string()))?;
+    let base = consentc::emit::parse_base(&args.base).map_err(Usage)?;
+    let options = consentc::emit::Options {
+        only_cmps: &args.cmps,
+        base: &base,
+    };
+    let mut built =
+        consentc::build::build_paths_with(&default_paths(args.paths)?, options).map_err(|e| Usage(e.to_string()))?;
     let code = report(&mut built.checked, &args.report, &allow);
     if code != ExitCode::SUCCESS {
         return Ok(code);
     }
     let Some(output) = built.output else { return Ok(code) };
+    undeclared_cmps(&built.checked, &args.cmps)?;
     let out = &args.out;
     if args.check {
         let stale = consentc::build::stale(out, &output.files);
@@ -182,6 +200,12 @@ fn build(args: BuildArgs) -> Result<ExitCode, Usage> {
                 eprintln!("{what}: {}", out.join(f).display());
             }
         }
+        for dir in &stale.leftover {
+            eprintln!(
+                "leftover: {} (the staging directory of a build that did not finish; the next `consentc build` removes it)",
+                out.join(dir).display()
+            );
+        }
         eprintln!(
             "error: the generated files under `{}` are out of date; run `consentc build`",
             out.display()
@@ -200,6 +224,36 @@ fn build(args: BuildArgs) -> Result<ExitCode, Usage> {
         eprintln!("{line}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--cmp NAME` for a CMP no policy declares would build nothing for it: a usage error naming
+/// the CMPs the policies do declare.
+fn undeclared_cmps(checked: &Checked, wanted: &[String]) -> Result<(), Usage> {
+    let declared: std::collections::BTreeSet<&str> = checked
+        .model
+        .policies
+        .iter()
+        .flat_map(|p| p.cmps.keys().map(String::as_str))
+        .collect();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !declared.contains(c))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = missing.iter().map(|c| format!("`cmp {c}`")).collect();
+    let known = if declared.is_empty() {
+        "the policies declare no CMP".to_owned()
+    } else {
+        let list: Vec<&str> = declared.into_iter().collect();
+        format!("the policies declare {}", list.join(", "))
+    };
+    Err(Usage(format!(
+        "no policy declares {}, so `--cmp` would build nothing for it; {known}",
+        names.join(" or ")
+    )))
 }
 
 fn parse_allow(codes: &[String]) -> Result<Vec<Code>, Usage> {
@@ -250,7 +304,7 @@ fn report(checked: &mut Checked, args: &ReportArgs, allow: &[Code]) -> ExitCode 
 /// `consentc fmt`: rewrite each changed file atomically, or with `--check` only list them (exit 1
 /// if any). A file that does not parse gets its CP0001, is left alone, and the run goes on.
 fn fmt(paths: Vec<PathBuf>, check: bool) -> Result<ExitCode, Usage> {
-    let files = consentc::compile::collect(&default_paths(paths)).map_err(|e| Usage(e.to_string()))?;
+    let files = consentc::compile::collect(&default_paths(paths)?).map_err(|e| Usage(e.to_string()))?;
     let (mut changed, mut broken) = (0, 0);
     for path in &files {
         let shown = path.display();
@@ -326,16 +380,30 @@ fn init(path: &std::path::Path) -> Result<ExitCode, Usage> {
 
 fn features(vendor: Option<&str>) -> Result<ExitCode, Usage> {
     let catalog = catalog::builtin();
-    let vendors: Vec<_> = match vendor {
-        Some(name) => vec![catalog.vendor(name).ok_or_else(|| {
-            let names: Vec<&str> = catalog.vendors.keys().map(String::as_str).collect();
-            Usage(format!("unknown vendor `{name}`; known vendors: {}", names.join(", ")))
-        })?],
-        None => catalog.vendors.values().collect(),
-    };
     let mut out = String::new();
-    for v in vendors {
-        out.push_str(&consentc::catalog::describe(v));
+    match vendor {
+        Some(name) => {
+            if let Some(v) = catalog.vendor(name) {
+                out.push_str(&consentc::catalog::describe(v));
+            } else if let Some(cmp) = catalog::cmps::find(name) {
+                out.push_str(&catalog::cmps::describe(cmp));
+            } else {
+                let vendors: Vec<&str> = catalog.vendors.keys().map(String::as_str).collect();
+                let cmps: Vec<&str> = catalog::cmps::names().collect();
+                return Err(Usage(format!(
+                    "unknown vendor or CMP `{name}`; vendors: {}; CMPs: {}",
+                    vendors.join(", "),
+                    cmps.join(", ")
+                )));
+            }
+        }
+        None => {
+            for v in catalog.vendors.values() {
+                out.push_str(&consentc::catalog::describe(v));
+                out.push('\n');
+            }
+            out.push_str(&catalog::cmps::describe_all());
+        }
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)

@@ -310,6 +310,33 @@ fn cmp_flag_narrows_the_outputs_and_rejects_unknown_cmps() {
     assert_eq!(r.status.code(), Some(2));
 }
 
+/// `--cmp` naming a known CMP that no policy declares would build nothing for it: a usage
+/// error (exit 2) naming the CMPs the policies declare, and nothing written.
+#[test]
+fn cmp_flag_for_an_undeclared_cmp_is_a_usage_error() {
+    let src = dir_with(&[("a.policy", POLICY), ("b.policy", SECOND)]);
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("dist");
+    let (s, o) = (src.path().to_str().unwrap(), target.to_str().unwrap());
+    for extra in [&[][..], &["--check"]] {
+        let mut args = vec!["build", s, "--out", o, "--cmp", "onetrust"];
+        args.extend_from_slice(extra);
+        let r = consentc(&args);
+        assert_eq!(r.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(
+            stderr.contains("error: no policy declares `cmp onetrust`")
+                && stderr.contains("the policies declare cookieconsent, custom, klaro"),
+            "{stderr}"
+        );
+        assert!(!target.exists(), "{extra:?}: wrote outputs");
+    }
+    // Declared by one policy of the two: builds it for that one.
+    let r = consentc(&["build", s, "--out", o, "--cmp", "custom"]);
+    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(target.join("blog/intercom-loader.custom.js").exists());
+}
+
 fn revision_of(policy: &str) -> u64 {
     let src = dir_with(&[("a.policy", policy)]);
     let out = tempfile::tempdir().unwrap();
@@ -383,7 +410,12 @@ fn hostile_policy_strings_stay_data_in_every_output() {
             assert!(!text.contains('\u{2028}'), "{name} holds a raw U+2028");
         }
         if name.ends_with(".md") {
-            assert!(!text.contains("<script>"), "{name} holds raw HTML from the policy");
+            // Markdown escapes `<` with a backslash: rendered, no HTML comes through.
+            let html: Vec<String> = markdown_skeleton(&text)
+                .into_iter()
+                .filter(|e| e.starts_with("html"))
+                .collect();
+            assert!(html.is_empty(), "{name} holds raw HTML from the policy: {html:?}");
         }
     }
     // The text survives: policy.json holds it unchanged.
@@ -446,4 +478,204 @@ fn outputs_and_reports_do_not_depend_on_the_number_of_threads() {
             .replace(out8.path().to_str().unwrap(), "OUT")
     };
     assert_eq!(summary(&b1), summary(&b8));
+}
+
+/// The tag structure of a Markdown document as GitHub renders it (tables, strikethrough):
+/// every start and end of an element and every piece of raw HTML, without the text.
+fn markdown_skeleton(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser};
+    Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .filter_map(|e| match e {
+            Event::Start(tag) => Some(format!("start {tag:?}")),
+            Event::End(tag) => Some(format!("end {tag:?}")),
+            Event::Html(h) | Event::InlineHtml(h) => Some(format!("html {h}")),
+            Event::Rule => Some("rule".to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The rendered text of a Markdown document, code spans included, one line per block.
+fn markdown_text(text: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let mut out = String::new();
+    for e in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// record.md and cookies.md are Markdown: policy and catalogue text is escaped for Markdown
+/// (never with HTML entities), renders as written, and cannot add an element: the hostile
+/// build's documents have exactly the structure of the plain build's.
+#[test]
+fn markdown_documents_render_policy_text_as_written_and_nothing_more() {
+    const NASTY: &str =
+        "R&D &amp; <b>x</b> <!-- c --> | *em* _u_ [a](https://e.example) ~~s~~ # h <https://e.example> \\\\ `a|b` it`s";
+    // What a reader sees: every character as written, the code span without its backticks.
+    const SEEN: &str =
+        "R&D &amp; <b>x</b> <!-- c --> | *em* _u_ [a](https://e.example) ~~s~~ # h <https://e.example> \\ a|b it`s";
+    let hostile = POLICY
+        .replace("title = \"Shop\"", &format!("title = \"{NASTY}\""))
+        .replace("title = \"Tours\"", "title = \"- > # 1. Tours\"")
+        .replace(
+            "description = \"Product tours.\"",
+            &format!("description = \"    {NASTY}\\n\\n| x |\\n|---|\""),
+        )
+        .replace("marketing = \"marketing\" }", "marketing = \"a|b <i>c</i>\" }");
+    let mut docs = Vec::new();
+    for policy in [POLICY, hostile.as_str()] {
+        let src = dir_with(&[("a.policy", policy)]);
+        let out = tempfile::tempdir().unwrap();
+        let r = consentc(&[
+            "build",
+            src.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+        let read = |f: &str| std::fs::read_to_string(out.path().join("shop").join(f)).unwrap();
+        docs.push((read("record.md"), read("cookies.md")));
+    }
+    let (plain, nasty) = (&docs[0], &docs[1]);
+    assert_eq!(
+        markdown_skeleton(&nasty.0),
+        markdown_skeleton(&plain.0),
+        "record.md:\n{}",
+        nasty.0
+    );
+    assert_eq!(
+        markdown_skeleton(&nasty.1),
+        markdown_skeleton(&plain.1),
+        "cookies.md:\n{}",
+        nasty.1
+    );
+    let record = markdown_text(&nasty.0);
+    assert!(record.contains(&format!("Record of processing: {SEEN}\n")), "{record}");
+    assert!(record.contains(&format!("\n{SEEN}  | x | |---|\n")), "{record}");
+    assert!(record.contains("\nmarketing: - > # 1. Tours\n"), "{record}");
+    assert!(record.contains("\na|b <i>c</i>\n"), "{record}");
+    // The catalogue's own text: `R&D` as written, its code spans as code.
+    assert!(nasty.0.contains("Intercom R&D Unlimited Company"), "{}", nasty.0);
+    assert!(nasty.0.contains("`POST /user_delete_requests`"), "{}", nasty.0);
+    assert!(!nasty.0.contains("&amp;D") && !nasty.0.contains("&lt;"), "{}", nasty.0);
+    assert!(markdown_text(&nasty.1).contains(&format!("Cookies and storage: {SEEN}\n")));
+}
+
+/// The snippets load the CMP configuration and the loader from `<base><policy>/<file>`
+/// (`--base`, default `/`), so they work from any page (`/app/x/y` too); the value is checked
+/// and HTML-encoded, and `build --check` compares with the `--base` it is given.
+#[test]
+fn base_decides_where_the_snippets_load_files_from() {
+    let src = dir_with(&[("a.policy", POLICY)]);
+    let out = tempfile::tempdir().unwrap();
+    let (s, o) = (src.path().to_str().unwrap(), out.path().to_str().unwrap());
+    let snippet = |cmp: &str| std::fs::read_to_string(out.path().join(format!("shop/{cmp}-snippet.html"))).unwrap();
+
+    assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
+    let cc = snippet("cookieconsent");
+    assert!(
+        cc.contains(r#"<script defer src="/shop/cookieconsent-config.js"></script>"#),
+        "{cc}"
+    );
+    assert!(
+        cc.contains(r#"<script src="/shop/intercom-loader.cookieconsent.js"></script>"#),
+        "{cc}"
+    );
+    let klaro = snippet("klaro");
+    assert!(
+        klaro.contains(r#"<script src="/shop/klaro-config.js"></script>"#),
+        "{klaro}"
+    );
+    assert!(
+        klaro.contains(r#"<script src="/shop/intercom-loader.klaro.js"></script>"#),
+        "{klaro}"
+    );
+
+    let base = "https://cdn.example.com/consent/a&\"b";
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", base]).status.code(),
+        Some(0)
+    );
+    let cc = snippet("cookieconsent");
+    assert!(
+        cc.contains(r#"src="https://cdn.example.com/consent/a&amp;&quot;b/shop/cookieconsent-config.js""#),
+        "{cc}"
+    );
+    // --check compares with the base it is given.
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", base, "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let r = consentc(&["build", s, "--out", o, "--check"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("cookieconsent-snippet.html"));
+
+    // A trailing slash is added; the same files either way.
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", "/app/x"]).status.code(),
+        Some(0)
+    );
+    assert!(snippet("klaro").contains(r#"src="/app/x/shop/klaro-config.js""#));
+    assert_eq!(
+        consentc(&["build", s, "--out", o, "--base", "/app/x/", "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    for bad in [
+        "static/",
+        "./",
+        "//cdn.example.com/",
+        "ftp://h/",
+        "https://",
+        "/a b/",
+        "/a?x",
+        "javascript:alert(1)",
+    ] {
+        let r = consentc(&["build", s, "--out", o, "--base", bad]);
+        assert_eq!(r.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&r.stderr).contains(&format!("`--base {bad}`")),
+            "{bad}"
+        );
+    }
+}
+
+/// A build killed while writing leaves `<out>/.consentc-*`: `build --check` reports it (exit 1)
+/// and the next build removes it.
+#[test]
+fn a_dead_builds_staging_directory_is_reported_and_cleared() {
+    let src = dir_with(&[("a.policy", POLICY)]);
+    let out = tempfile::tempdir().unwrap();
+    let (s, o) = (src.path().to_str().unwrap(), out.path().to_str().unwrap());
+    assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
+    // What a killed build leaves: its staging directory, its lock file (no process holds the
+    // lock any more) and half a policy directory.
+    let dead = out.path().join(".consentc-Xy12ab");
+    std::fs::create_dir_all(dead.join("shop")).unwrap();
+    std::fs::write(dead.join(".lock"), "").unwrap();
+    std::fs::write(dead.join("shop/cookies.md"), "half").unwrap();
+
+    let r = consentc(&["build", s, "--out", o, "--check"]);
+    assert_eq!(r.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        stderr.contains("leftover: ")
+            && stderr.contains(".consentc-Xy12ab (the staging directory of a build that did not finish; the next `consentc build` removes it)"),
+        "{stderr}"
+    );
+    assert!(dead.exists(), "--check removed it");
+
+    assert_eq!(consentc(&["build", s, "--out", o]).status.code(), Some(0));
+    assert!(!dead.exists(), "the next build left it");
+    assert_eq!(consentc(&["build", s, "--out", o, "--check"]).status.code(), Some(0));
 }

@@ -391,6 +391,56 @@ fn features_lists_the_catalogue() {
     assert!(stdout(&out).contains("intercom.tracking.page_views"));
     let out = run(&["features", "hubspot"], dir.path());
     assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("CMPs: onetrust, cookiebot"), "{}", stderr(&out));
+}
+
+/// What a `cmp` entry may be, for every CMP: `features` lists it after the vendors, and
+/// `features <cmp>` lists one CMP.
+#[test]
+fn features_lists_each_cmps_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = stdout(&run(&["features"], dir.path()));
+    for line in [
+        "cmp cookiebot  Cookiebot",
+        "each purpose = one of necessary, preferences, statistics, marketing",
+        "cmp tcf  IAB TCF v2.2",
+        "each purpose = a number (a publisher custom purpose)",
+        "cannot be refused: C0001 (and what `always_active` lists)",
+        "option `vendor` (a string): the custom vendor id",
+        "no entries: `cmp custom {}`",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    let out = run(&["features", "cookiebot"], dir.path());
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        stdout(&out),
+        "  cmp cookiebot  Cookiebot\n      - each purpose = one of necessary, preferences, statistics, marketing\n      - cannot be refused: necessary\n"
+    );
+}
+
+/// `check`, `build` and `fmt` read `policies/` by default; where there is none, they say that
+/// `consentc init` creates it (exit 2), instead of an OS error.
+#[test]
+fn a_missing_policies_directory_points_to_init() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in [&["check"][..], &["build"], &["fmt", "--check"]] {
+        let out = run(args, dir.path());
+        assert_eq!(code(&out), 2, "{args:?}");
+        let text = stderr(&out);
+        assert!(
+            text.contains("there is no `policies/` directory here; `consentc init` creates it"),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("os error"), "{args:?}: {text}");
+    }
+    // A path given explicitly that does not exist is still reported as such.
+    let out = run(&["check", "nowhere"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("`nowhere`"), "{}", stderr(&out));
+    // After `init`, `check` finds it.
+    assert_eq!(code(&run(&["init"], dir.path())), 0);
+    assert_ne!(code(&run(&["check"], dir.path())), 2);
 }
 
 #[test]

@@ -22,6 +22,7 @@ policy every_cmp {
     basis = consent
     features = [intercom.messenger, intercom.help_center, intercom.identity]
   }
+  // consentc:allow(CP0414, reason = "tours for visitors who open the chat")
   purpose guidance {
     title = "Tours and messages"
     description = "Tours chosen from how you use the app."
@@ -63,4 +64,68 @@ fn every_configuration_file_and_snippet() {
     }
     // 6 configurations, 2 modules with their declarations, 9 snippets, 4 documents.
     assert_eq!(snapshotted, 23, "{:?}", output.files.keys().collect::<Vec<_>>());
+}
+
+/// The origins of a directive in a `csp.txt`.
+fn csp_sources<'a>(csp: &'a str, directive: &str) -> Vec<&'a str> {
+    csp.lines()
+        .find_map(|l| l.strip_prefix(&format!("{directive} ")))
+        .map(|l| l.trim_end_matches(';').split(' ').collect())
+        .unwrap_or_default()
+}
+
+/// csp.txt allows every host a snippet loads a script (`script-src`) or a stylesheet
+/// (`style-src`) from, for the CMPs built and no others, and says a word on `style-src`.
+#[test]
+fn csp_allows_every_host_the_snippets_load_from() {
+    let checked = consentc::check_sources(vec![("every.policy".to_owned(), POLICY.as_bytes().to_vec())]);
+    let output = consentc::emit::emit(&checked.model, consentc::catalog::builtin(), &[]).expect("emit");
+    let csp = String::from_utf8(output.files["every_cmp/csp.txt"].clone()).unwrap();
+    assert!(csp.contains("# style-src: the loader's chat button (the facade) is styled through the CSSOM"));
+    let mut hosts = 0;
+    for (path, bytes) in output.files.iter().filter(|(p, _)| p.ends_with("-snippet.html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        for (attr, directive) in [("<script", "script-src"), ("<link", "style-src")] {
+            for tag in html.split(attr).skip(1) {
+                let tag = tag.split('>').next().unwrap_or_default();
+                let Some(url) = tag
+                    .split(['"'])
+                    .skip_while(|p| !p.ends_with("src=") && !p.ends_with("href="))
+                    .nth(1)
+                else {
+                    continue;
+                };
+                let Some(rest) = url.strip_prefix("https://") else {
+                    continue;
+                };
+                let origin = format!("https://{}", rest.split('/').next().unwrap_or_default());
+                let allowed = csp_sources(&csp, directive);
+                let covered = allowed.iter().any(|s| {
+                    *s == origin
+                        || s.strip_prefix("https://*.")
+                            .is_some_and(|d| origin.ends_with(&format!(".{d}")))
+                });
+                assert!(
+                    covered,
+                    "{path} loads {origin}, which csp.txt's {directive} lacks:\n{csp}"
+                );
+                hosts += 1;
+            }
+        }
+    }
+    assert!(hosts >= 6, "{hosts}");
+
+    // Only the CMPs built: `--cmp klaro` leaves out jsDelivr (vanilla-cookieconsent).
+    let only = ["klaro".to_owned()];
+    let options = consentc::emit::Options {
+        only_cmps: &only,
+        base: "/",
+    };
+    let output = consentc::emit::emit_with(&checked.model, consentc::catalog::builtin(), options).expect("emit");
+    let csp = String::from_utf8(output.files["every_cmp/csp.txt"].clone()).unwrap();
+    assert!(
+        csp_sources(&csp, "script-src").contains(&"https://cdn.kiprotect.com"),
+        "{csp}"
+    );
+    assert!(!csp.contains("jsdelivr"), "{csp}");
 }

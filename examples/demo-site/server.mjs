@@ -9,7 +9,7 @@
 //   /vendor/<package>/<file> the CMP library from node_modules (`npm ci`), in place of its CDN
 // and writes the policy's generated `<cmp>-snippet.html` into each page's <head> (at the
 // `<!-- consentc:snippet -->` marker), with the snippet's CDN URLs rewritten to /vendor/ and its
-// relative URLs to /consentc/. A CDN URL it does not know, or a version the snippet pins that
+// own files' URLs (`/<policy>/<file>`) to /consentc/. A CDN URL it does not know, or a version the snippet pins that
 // differs from the installed package, is an error: the page is not served.
 //
 // With `standIn: true` (serve.mjs --stand-in, for trying the demo without an Intercom
@@ -76,8 +76,10 @@ export function localSnippet(dist, policy, cmp) {
   const html = fs.readFileSync(file, 'utf8');
   return html.replace(/\b(src|href)="([^"]*)"/g, (_, attr, url) => {
     if (!/^[a-z]+:/i.test(url)) {
-      if (!/^[\w.-]+$/.test(url)) throw new Error(`${file}: unexpected relative URL ${url}`);
-      return `${attr}="/consentc/${url}"`;
+      // `consentc build` (default `--base /`) writes `/<policy>/<file>`.
+      const name = url.startsWith(`/${policy}/`) ? url.slice(policy.length + 2) : url;
+      if (!/^[\w.-]+$/.test(name)) throw new Error(`${file}: unexpected local URL ${url}`);
+      return `${attr}="/consentc/${name}"`;
     }
     for (const c of CDN) {
       const m = c.pattern.exec(url);

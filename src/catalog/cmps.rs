@@ -177,3 +177,104 @@ pub fn find(name: &str) -> Option<&'static Cmp> {
 pub fn names() -> impl Iterator<Item = &'static str> {
     CMPS.iter().map(|c| c.name)
 }
+
+/// A plain-text listing of one CMP for `consentc features`: what a `cmp <name>` entry maps each
+/// purpose to, the values a visitor cannot refuse, and the block's options.
+pub fn describe(cmp: &Cmp) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "  cmp {}  {}", cmp.name, cmp.title);
+    let entry = match cmp.entry {
+        EntryKind::String => "each purpose = a string, the CMP's own name for it".to_owned(),
+        EntryKind::Ident => format!("each purpose = one of {}", cmp.vocabulary.join(", ")),
+        EntryKind::Idents => format!(
+            "each purpose = one of {}, or a list of them that must all be granted",
+            cmp.vocabulary.join(", ")
+        ),
+        EntryKind::Integer => "each purpose = a number (a publisher custom purpose)".to_owned(),
+        EntryKind::None => "no entries: `cmp custom {}`".to_owned(),
+    };
+    let _ = writeln!(out, "      - {entry}");
+    let mut fixed: Vec<&str> = cmp.non_refusable.to_vec();
+    if let Some((option, defaults)) = cmp.non_refusable_option {
+        for d in defaults.iter() {
+            if !fixed.contains(d) {
+                fixed.push(d);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "      - cannot be refused: {} (and what `{option}` lists)",
+            fixed.join(", ")
+        );
+    } else if !fixed.is_empty() {
+        let _ = writeln!(out, "      - cannot be refused: {}", fixed.join(", "));
+    }
+    for option in cmp.options {
+        let kind = match option.kind {
+            OptionKind::String => "a string",
+            OptionKind::StringList => "a list of strings",
+        };
+        let _ = writeln!(out, "      - option `{}` ({kind}): {}", option.name, option.what);
+    }
+    out
+}
+
+/// Every CMP, under a heading, for `consentc features`.
+pub fn describe_all() -> String {
+    let mut out = format!("cmp: {} consent banners a policy can name\n\n", CMPS.len());
+    for cmp in CMPS {
+        out.push_str(&describe(cmp));
+    }
+    out
+}
+
+/// The Content-Security-Policy sources a CMP needs as its snippet loads it (`<cmp>-snippet.html`
+/// names these hosts; a test holds the two together), by directive, and a note for `csp.txt`.
+/// The CMPs whose tag the site pastes itself (Didomi, TCF, its own banner) have none here.
+pub fn csp_sources(name: &str) -> (&'static [(&'static str, &'static [&'static str])], &'static str) {
+    match name {
+        "cookieconsent" => (
+            &[
+                ("script-src", &["https://cdn.jsdelivr.net"]),
+                ("style-src", &["https://cdn.jsdelivr.net"]),
+            ],
+            "vanilla-cookieconsent's script and stylesheet from jsDelivr (or self-host them and drop these)",
+        ),
+        "klaro" => (
+            &[
+                ("script-src", &["https://cdn.kiprotect.com"]),
+                ("style-src", &["'unsafe-inline'"]),
+            ],
+            "Klaro from its CDN; klaro.js injects its styles in a <style> element (klaro-no-css.js with klaro.min.css avoids 'unsafe-inline')",
+        ),
+        "cookiebot" => (
+            &[
+                ("script-src", &["https://consent.cookiebot.com", "https://consentcdn.cookiebot.com"]),
+                ("connect-src", &["https://consent.cookiebot.com", "https://consentcdn.cookiebot.com"]),
+                ("frame-src", &["https://consentcdn.cookiebot.com"]),
+                ("img-src", &["https://imgsct.cookiebot.com"]),
+                ("style-src", &["'unsafe-inline'"]),
+            ],
+            "Cookiebot (its European CDN: the same hosts ending in .eu)",
+        ),
+        "onetrust" => (
+            &[
+                ("script-src", &["https://cdn.cookielaw.org"]),
+                ("connect-src", &["https://cdn.cookielaw.org", "https://geolocation.onetrust.com", "https://privacyportal.onetrust.com"]),
+                ("img-src", &["https://cdn.cookielaw.org"]),
+                ("style-src", &["'unsafe-inline'"]),
+            ],
+            "OneTrust's banner; OneTrust can use a nonce instead of 'unsafe-inline' for its styles",
+        ),
+        "usercentrics" => (
+            &[
+                ("script-src", &["https://*.usercentrics.eu"]),
+                ("connect-src", &["https://*.usercentrics.eu"]),
+                ("img-src", &["https://*.usercentrics.eu"]),
+            ],
+            "Usercentrics (its loader.js may also need 'unsafe-eval': Usercentrics' bundle.js does not)",
+        ),
+        _ => (&[], ""),
+    }
+}

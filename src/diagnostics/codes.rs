@@ -166,6 +166,9 @@ codes! {
     CP0412 => Warning, "a `facade` block that is never drawn", raised in [
         "src/check/rules/facade.rs" => [never_drawn],
     ];
+    CP0414 => Warning, "proactive features under a messenger that loads on a click", raised in [
+        "src/check/rules/intercom.rs" => [proactive_after_click],
+    ];
 }
 
 impl Code {

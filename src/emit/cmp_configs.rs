@@ -14,8 +14,15 @@ use crate::emit::config::{messenger_purpose, storage_rows};
 /// configurations' texts and the modules' fallback for a language the policy lacks.
 const DEFAULT_LANGUAGE: &str = "en";
 
-/// `(file name, contents)` for one CMP of one policy.
-pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Result<Vec<(String, String)>, String> {
+/// `(file name, contents)` for one CMP of one policy. `base`: where the output directory is
+/// served from (`emit::parse_base`); the snippet loads `<base><policy>/<file>`.
+pub fn render(
+    r: &Renderer,
+    policy: &Policy,
+    vendor: &Vendor,
+    cmp: &str,
+    base: &str,
+) -> Result<Vec<(String, String)>, String> {
     let mut files = Vec::new();
     let title = cmps::find(cmp).map_or(cmp, |c| c.title);
     match cmp {
@@ -53,10 +60,12 @@ pub fn render(r: &Renderer, policy: &Policy, vendor: &Vendor, cmp: &str) -> Resu
     let snippet = format!("{cmp}-snippet.html");
     if r.has(&snippet) {
         let example: Vec<String> = policy.purposes.keys().map(|p| format!("{p}: true")).collect();
+        let url = |file: &str| html(&format!("{base}{}/{file}", policy.name));
         let data = json!({
             "cmp_title": html(title),
             "policy": html(&policy.name),
-            "loader": html(&format!("intercom-loader.{cmp}.js")),
+            "loader": url(&format!("intercom-loader.{cmp}.js")),
+            "config": url(&format!("{cmp}-config.js")),
             "purpose_example": html(&example.join(", ")),
         });
         files.push((snippet.clone(), r.render(&snippet, &data)?));

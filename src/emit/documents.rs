@@ -2,24 +2,26 @@
 
 use serde_json::{json, Value};
 
-use super::escape::markdown;
+use super::escape::{markdown, markdown_code};
 use super::render::Renderer;
 use crate::catalog::{Catalog, Vendor};
 use crate::check::model::{CmpValue, Policy, Transfer};
 use crate::emit::config::{messenger_purpose, purpose_of, storage_rows};
 
+/// `cmps`: the CMPs this build writes snippets for (their hosts go into `csp.txt`).
 pub fn render(
     r: &Renderer,
     policy: &Policy,
     catalog: &Catalog,
     vendor: &Vendor,
+    cmps: &[&str],
 ) -> Result<Vec<(String, String)>, String> {
     Ok(vec![
         (
             "cookies.md".to_owned(),
             r.render("cookies.md", &cookies(policy, vendor))?,
         ),
-        ("csp.txt".to_owned(), r.render("csp.txt", &csp(policy, vendor))?),
+        ("csp.txt".to_owned(), r.render("csp.txt", &csp(policy, vendor, cmps))?),
         ("policy.json".to_owned(), policy_json(policy, vendor)),
         (
             "record.md".to_owned(),
@@ -51,7 +53,7 @@ fn cookies(policy: &Policy, vendor: &Vendor) -> Value {
                 _ => "local storage",
             };
             json!({
-                "name": r.name,
+                "name": markdown_code(&r.name),
                 "kind": kind,
                 "purpose": format!("`{}`", r.purpose),
                 "basis": basis_of(policy, &r.purpose),
@@ -71,7 +73,7 @@ fn cookies(policy: &Policy, vendor: &Vendor) -> Value {
     })
 }
 
-fn csp(policy: &Policy, vendor: &Vendor) -> Value {
+fn csp(policy: &Policy, vendor: &Vendor, cmps: &[&str]) -> Value {
     let region_name = policy
         .intercom
         .as_ref()
@@ -87,12 +89,27 @@ fn csp(policy: &Policy, vendor: &Vendor) -> Value {
             }
         }
     }
+    let mut notes = Vec::new();
+    for &cmp in cmps {
+        let (sources, note) = crate::catalog::cmps::csp_sources(cmp);
+        for (name, list) in sources {
+            let entry = directives.entry((*name).to_owned()).or_default();
+            for s in *list {
+                if !entry.iter().any(|e| e == s) {
+                    entry.push((*s).to_owned());
+                }
+            }
+        }
+        if !note.is_empty() {
+            notes.push(json!({"cmp": cmp, "note": note}));
+        }
+    }
     directives.sort_keys();
     let list: Vec<Value> = directives
         .iter()
         .map(|(name, sources)| json!({"name": name, "sources": sources.join(" ")}))
         .collect();
-    json!({"region": region_name, "policy": policy.name, "directives": list})
+    json!({"region": region_name, "policy": policy.name, "directives": list, "cmps": notes})
 }
 
 fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
@@ -173,7 +190,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         },
         "identity_verification": intercom.identity_verification.value.as_str(),
         "load": intercom.load.value.as_str(),
-        "pages": intercom.pages.as_ref().map(|p| p.value.iter().map(|g| format!("`{}`", g.replace('`', "'"))).collect::<Vec<_>>().join(", ")),
+        "pages": intercom.pages.as_ref().map(|p| p.value.iter().map(|g| markdown_code(g)).collect::<Vec<_>>().join(", ")),
         "purposes": purposes,
         "off": off.join(", "),
         "retention": {"conversations": period(r.conversations), "users": period(r.users), "visitors": period(r.visitors)},

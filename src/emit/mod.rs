@@ -47,10 +47,70 @@ pub struct Output {
     pub loaders: Vec<LoaderSize>,
 }
 
+/// What a build is asked for beyond the policies.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Only these CMPs (empty: each policy's own).
+    pub only_cmps: &'a [String],
+    /// Where the output directory is served from, as [`parse_base`] gives it (ends in `/`): the
+    /// snippets load `<base><policy>/<file>`.
+    pub base: &'a str,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            only_cmps: &[],
+            base: "/",
+        }
+    }
+}
+
+/// A `--base` value: an absolute path (`/`, `/static/consent/`) or an http(s) URL
+/// (`https://cdn.example.com/consent/`), with a `/` added at the end if missing. Anything else
+/// (a relative path, `//host`, another scheme, a query or fragment, spaces or control
+/// characters) is refused with the reason: the snippets must find the files from any page.
+pub fn parse_base(text: &str) -> Result<String, String> {
+    let bad = |why: &str| Err(format!("`--base {text}`: {why}"));
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("a URL has no spaces or control characters (percent-encode them)");
+    }
+    if text.contains(['?', '#', '\\']) {
+        return bad("give the directory the files are served from, without `?`, `#` or `\\`");
+    }
+    if let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) {
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || host.contains('@') {
+            return bad("an http(s) URL needs a host (and no user name)");
+        }
+    } else if !text.starts_with('/') || text.starts_with("//") {
+        return bad(
+            "give an absolute path like `/static/consent/` or an http(s) URL, so the snippets work from any page",
+        );
+    }
+    let mut base = text.to_owned();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    Ok(base)
+}
+
 /// Every output of every policy. `only_cmps` narrows the CMPs (empty: each policy's own).
+pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Output, EmitError> {
+    emit_with(
+        model,
+        catalog,
+        Options {
+            only_cmps,
+            ..Options::default()
+        },
+    )
+}
+
+/// Every output of every policy, as `options` ask.
 /// Policies are emitted several at once (each reads only its own part of the model) and merged
 /// in model order, so the output does not depend on the threads.
-pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Output, EmitError> {
+pub fn emit_with(model: &Model, catalog: &Catalog, options: Options<'_>) -> Result<Output, EmitError> {
     let renderer = render::Renderer::new().map_err(EmitError::Template)?;
     let Some(vendor) = catalog.vendor("intercom") else {
         return Ok(Output::default());
@@ -59,7 +119,7 @@ pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Ou
         .policies
         .par_iter()
         .filter(|policy| policy.intercom.is_some())
-        .map(|policy| emit_policy(policy, &renderer, catalog, vendor, only_cmps))
+        .map(|policy| emit_policy(policy, &renderer, catalog, vendor, options))
         .collect::<Result<Vec<Output>, EmitError>>()?;
     let mut out = Output::default();
     for part in parts {
@@ -75,14 +135,14 @@ fn emit_policy(
     renderer: &render::Renderer,
     catalog: &Catalog,
     vendor: &Vendor,
-    only_cmps: &[String],
+    options: Options<'_>,
 ) -> Result<Output, EmitError> {
     let mut out = Output::default();
     let dir = &policy.name;
     let mut put = |name: &str, bytes: Vec<u8>| {
         out.files.insert(format!("{dir}/{name}"), bytes);
     };
-    for cmp in selected_cmps(policy, only_cmps) {
+    for cmp in selected_cmps(policy, options.only_cmps) {
         let failed = |reason: String| EmitError::Loader {
             policy: policy.name.clone(),
             cmp: cmp.to_owned(),
@@ -98,12 +158,15 @@ fn emit_policy(
             gzip: gzip_len(js.as_bytes()),
         };
         put(&name, js.into_bytes());
-        for (file, text) in cmp_configs::render(renderer, policy, vendor, cmp).map_err(EmitError::Template)? {
+        for (file, text) in
+            cmp_configs::render(renderer, policy, vendor, cmp, options.base).map_err(EmitError::Template)?
+        {
             put(&file, text.into_bytes());
         }
         out.loaders.push(size);
     }
-    for (file, text) in documents::render(renderer, policy, catalog, vendor).map_err(EmitError::Template)? {
+    let cmps: Vec<&str> = selected_cmps(policy, options.only_cmps).collect();
+    for (file, text) in documents::render(renderer, policy, catalog, vendor, &cmps).map_err(EmitError::Template)? {
         put(&file, text.into_bytes());
     }
     Ok(out)

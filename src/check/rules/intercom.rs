@@ -1,6 +1,7 @@
 //! The `intercom` block's settings against what the policy maps: the messenger on every page
 //! (CP0401), retention (CP0402), identity verification (CP0205), international transfers
-//! (CP0403) and audience rules for what only the workspace can stop (CP0407).
+//! (CP0403), audience rules for what only the workspace can stop (CP0407), and proactive
+//! features that a click-to-load messenger holds back (CP0414).
 
 use super::facts::{first_ref, mapped, messenger_purpose, with_load_label};
 use crate::catalog::{Catalog, LeafSet, Vendor};
@@ -176,4 +177,53 @@ pub fn audience_rules_missing(policy: &Policy, vendor: &Vendor, out: &mut Vec<Di
     out.push(d.help(
         "add the audience rule from the generated `record.md` (`consent_<purpose> is true`) to each message and tour in Intercom, then set `audience_rules = applied`",
     ));
+}
+
+/// CP0414: with `load = on_interaction`, Intercom starts only when the visitor clicks the
+/// facade, so what Intercom sends on its own (tours, targeted messages, surveys, checklists,
+/// news: behavioural features its audience rules deliver) never reaches a visitor who has not
+/// opened the chat. One diagnostic per `features` entry that maps such a feature.
+pub fn proactive_after_click(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
+    let Some(intercom) = &policy.intercom else { return };
+    if intercom.load.value != Load::OnInteraction {
+        return;
+    }
+    let proactive = |leaf: usize| {
+        let f = vendor.leaf_feature(leaf);
+        f.behavioural && f.enforcement.needs_workspace()
+    };
+    for purpose in policy.purposes.values() {
+        for f in &purpose.features {
+            let leaves: Vec<&str> = f
+                .cover
+                .intersection(&purpose.leaves)
+                .filter(|&&l| proactive(l))
+                .map(|&l| vendor.leaves[l].as_str())
+                .collect();
+            if leaves.is_empty() {
+                continue;
+            }
+            // A group all of whose leaves are proactive is named as written.
+            let all = f.cover.intersection(&purpose.leaves).count() == leaves.len();
+            let named_group = f.written.trim_end_matches(".*").contains('.');
+            let what = if all && leaves.len() > 1 && named_group {
+                format!("`{}`", f.written)
+            } else {
+                backticked(&leaves, Last::And)
+            };
+            let d = Diagnostic::new(
+                Code::CP0414,
+                format!(
+                    "{what} can only appear after the visitor opens the chat, because the messenger loads on a click"
+                ),
+            )
+            .primary(f.span, "sent by Intercom on its own, not on request");
+            out.push(
+                with_load_label(intercom, d, "Intercom starts only when the chat button is clicked").help(format!(
+                    "if `{}` must reach visitors who never open the chat, use `load = when_granted` (with `pages`); if not, say so: `// consentc:allow(CP0414, reason = \"...\")` above `purpose {}`",
+                    purpose.name, purpose.name
+                )),
+            );
+        }
+    }
 }

@@ -7,7 +7,8 @@
 //! - [`mapping`]: purposes against the catalogue (CP0201, CP0202, CP0409).
 //! - [`legal_basis`]: bases where EU or UK law applies (CP0203, CP0204, CP0406).
 //! - [`purposes`]: what a visitor sees of a purpose (CP0404, CP0408).
-//! - [`intercom`]: the `intercom` settings against what is mapped (CP0205, CP0401-CP0403, CP0407).
+//! - [`intercom`]: the `intercom` settings against what is mapped (CP0205, CP0401-CP0403, CP0407,
+//!   CP0414).
 //! - [`cmp`]: `cmp` blocks against the CMPs' facts (CP0301, CP0302, CP0405).
 //!
 //! Structural codes (CP0101-CP0104) are raised while reading (`check::reader`,
@@ -42,6 +43,7 @@ pub fn check_policy(policy: &Policy, catalog: &Catalog, vendor: &Vendor, out: &m
     intercom::unverified_identity(policy, vendor, out);
     intercom::transfers_without_mechanism(policy, catalog, vendor, out);
     intercom::audience_rules_missing(policy, vendor, out);
+    intercom::proactive_after_click(policy, vendor, out);
     cmp::ungrantable_purposes(policy, out);
     cmp::unrefusable_consent(policy, out);
     cmp::shared_switches(policy, out);
