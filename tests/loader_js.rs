@@ -690,7 +690,7 @@ fn hostile_policy_strings_stay_data() {
         cfg["cmp"]["script_attrs"] = json!({"data-category": evil});
         cfg["pages"] = json!(["/app/**", evil]);
         cfg["dom"]["classes"] = json!(["intercom-lightweight-app", evil]);
-        let loader = render_loader(&cfg, cmp).expect("renders");
+        let loader = render_loader(&cfg, adapter(cmp)).expect("renders");
         for bad in ["</script", "<!--", "\u{2028}", "\u{2029}"] {
             assert!(!loader.contains(bad), "[{cmp}] raw {bad:?} in the loader");
         }
@@ -895,7 +895,7 @@ fn cookieconsent_opt_out_defaults_are_not_consent() {
 fn the_loader_is_plain_and_csp_friendly() {
     for cmp in known_cmps() {
         for cfg in [config(cmp, json!({})), eager(cmp)] {
-            let loader = render_loader(&cfg, cmp).expect("renders");
+            let loader = render_loader(&cfg, adapter(cmp)).expect("renders");
             for banned in [
                 "eval(",
                 "new Function",
@@ -1018,7 +1018,7 @@ fn every_variant_runs_the_core_scenarios() {
     for cmp in CMPS {
         for name in VARIANTS {
             let cfg = if name == "full" { full(cmp) } else { variant(cmp, name) };
-            let loader = render_loader(&cfg, cmp).expect("renders");
+            let loader = render_loader(&cfg, adapter(cmp)).expect("renders");
             let tab = Tab::open(URL, cmp, &cfg);
             tab.js(&format!("var VARIANT = {}; cmp.load();", json!(name)));
             tab.js("window.intercomSettings = {app_id: 'abc123xy', alignment: 'left', plan: 'pro', email: 'a@b.c', user_hash: 'h'};");

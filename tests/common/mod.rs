@@ -16,7 +16,21 @@ pub const FAKE_COOKIECONSENT: &str = include_str!("../js/fakes/cookieconsent.js"
 pub const FAKE_KLARO: &str = include_str!("../js/fakes/klaro.js");
 pub const EXAMPLE: &str = include_str!("../js/config.example.json");
 
-pub const CMPS: [&str; 3] = ["cookieconsent", "klaro", "custom"];
+/// The CMPs every shared scenario runs against: vanilla-cookieconsent and Klaro as globals and
+/// bundled from npm (no global; the build's module hands the CMP over, `<cmp>+bundled`), and the
+/// custom banner.
+pub const CMPS: [&str; 5] = [
+    "cookieconsent",
+    "klaro",
+    "custom",
+    "cookieconsent+bundled",
+    "klaro+bundled",
+];
+
+/// The adapter a CMP of [`CMPS`] is built with (`cookieconsent+bundled` -> `cookieconsent`).
+pub fn adapter(cmp: &'static str) -> &'static str {
+    cmp.split('+').next().unwrap_or(cmp)
+}
 pub const URL: &str = "https://app.acme.test/app/home";
 pub const NONCE: &str = "n0nce-4f2a";
 
@@ -49,13 +63,16 @@ var DRIVERS = {
     breakIt: function () { throw new Error('the custom adapter has no CMP to break'); },
   },
 };
+// Bundled from npm: no global; the build's module hands the CMP over (withIntercom(config, cmp)).
+DRIVERS['cookieconsent+bundled'] = Object.assign({}, DRIVERS.cookieconsent, {load: function () { __cc.loadBundled(); __cc.handOver(); }});
+DRIVERS['klaro+bundled'] = Object.assign({}, DRIVERS.klaro, {load: function () { __klaro.loadBundled(); __klaro.handOver(); }});
 var __customPrefs = 0;
 window.addEventListener('consentc:preferences', function () { __customPrefs++; });
 var cmp = DRIVERS[CMP];
 function step(ms) { __advance(ms === undefined ? 100 : ms); }
 // Klaro re-inserts the widget script it finds tagged with its service (see its fake): those
 // copies are Klaro's, not loads by the loader.
-function copies() { return CMP === 'klaro' ? __klaro.reinserted : 0; }
+function copies() { return CMP.indexOf('klaro') === 0 ? __klaro.reinserted : 0; }
 function loads() { return widgetRequests().length - copies(); }
 function widgetRequests() { return __log.requests.filter(function (r) { return r.tag === 'SCRIPT' && r.src === WIDGET; }); }
 function icCookies() { return __cookies().filter(function (c) { return c.name.indexOf('intercom-') === 0; }); }
@@ -78,7 +95,7 @@ impl Tab {
     /// A fresh page at `url` with the fake browser, the fake widget served at the config's
     /// widget URL, and the vanilla-cookieconsent and Klaro fakes (not yet loaded).
     pub fn open(url: &str, cmp: &'static str, config: &Value) -> Tab {
-        let tab = Tab::blank(url, cmp, cmp, config);
+        let tab = Tab::blank(url, cmp, adapter(cmp), config);
         tab.js(FAKE_COOKIECONSENT);
         tab.js(FAKE_KLARO);
         tab.js(&format!("var CMP = {};", json!(cmp)));
@@ -177,7 +194,7 @@ pub fn example() -> Value {
 /// Each CMP's block as the build writes it for the example purposes, with the values the fakes
 /// in tests/js/fakes expect: one place for every test that renders a loader.
 pub fn cmp_block(cmp: &str) -> Value {
-    match cmp {
+    match cmp.split('+').next().unwrap_or(cmp) {
         "cookieconsent" => json!({
             "name": "cookieconsent",
             "purposes": {"support": "functionality", "guidance": "marketing", "analytics": "analytics"},
