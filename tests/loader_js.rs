@@ -615,6 +615,55 @@ fn a_service_switched_off_inside_a_granted_category_is_refused() {
     );
 }
 
+/// Each adapter's report says whether it is the page's first reading of the CMP or follows a
+/// change the visitor made on this page (the GPC rule of a later issue needs it): run alone,
+/// against the fakes, with the core's helpers stubbed.
+#[test]
+fn adapters_say_whether_a_report_is_a_change() {
+    let adapters = [
+        (
+            "cookieconsent",
+            include_str!("../templates/adapters/cookieconsent.js.hbs"),
+        ),
+        ("klaro", include_str!("../templates/adapters/klaro.js.hbs")),
+    ];
+    for (cmp, adapter) in adapters {
+        let values = if cmp == "cookieconsent" {
+            "{support: 'functionality', analytics: 'analytics'}"
+        } else {
+            "{support: 'livechat', analytics: 'analytics'}"
+        };
+        let run = |returning: &str| {
+            let tab = Tab::open(URL, cmp, &eager(cmp));
+            tab.js(&format!(
+                "function poll(find) {{ find(); }}
+                 var reports = [];
+                 {adapter}
+                 {returning} cmp.load();
+                 var api = adapter({values}, 0, function (answered, states, change) {{
+                   reports.push([answered, states.support === true, !!change]);
+                 }});
+                 step(100);"
+            ));
+            tab
+        };
+        // A returning visitor: the first reading, no change; then the visitor changes their mind.
+        let tab = run(&format!("cmp.returning({SUPPORT_ONLY});"));
+        tab.js("eq(reports[0], [true, true, false], 'the stored choice is the first reading');");
+        tab.js(&format!(
+            "cmp.choose({NOTHING}); step(100);
+             eq(reports[reports.length - 1], [true, false, true], 'a change on this page');
+             api.read(); eq(reports[reports.length - 1][2], true, 'and stays one');"
+        ));
+        // A first visit: the first answer given on this page is a change.
+        let tab = run("");
+        tab.js(&format!(
+            "cmp.choose({SUPPORT_ONLY}); step(100);
+             eq(reports[reports.length - 1], [true, true, true], 'the first choice, made on this page');"
+        ));
+    }
+}
+
 #[test]
 fn the_facade_is_a_real_button_and_a_click_loads_and_opens() {
     for cmp in CMPS {
