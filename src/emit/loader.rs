@@ -171,7 +171,7 @@ struct TemplateData {
 }
 
 /// The readable source of the loader for `cmp` with `features`, before minification
-/// (`consentc` tests print it with `LOADER_SOURCE=1`, see tests/loader_js.rs).
+/// (tests/minify_wasm.rs minifies these sources natively and on WebAssembly).
 pub fn render_source(cmp: &str, features: Features) -> Result<String, LoaderError> {
     let registry = registry().as_ref().map_err(|e| LoaderError::Template(e.clone()))?;
     if !KNOWN.contains(&cmp) {
