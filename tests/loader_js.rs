@@ -1367,9 +1367,9 @@ fn sizes_only_go_down_towards_2k() {
 /// that growth is noticed (a build that comes to fit must leave the table). The contract the
 /// spec adds for every loader (the page's own updates gated as page views, a bundled CMP's
 /// handover, Intercom loaded outside the loader detected and reported) costs about 190 bytes
-/// gzipped; the custom adapter still fits, the vanilla-cookieconsent and Klaro ones are 57 and
-/// 61 bytes over (docs/loader.md, "Size").
-const OVER_2K: &[(&str, usize)] = &[("messenger_only/cookieconsent", 2112), ("messenger_only/klaro", 2116)];
+/// gzipped; the custom adapter still fits, the vanilla-cookieconsent and Klaro ones are 53 and
+/// 57 bytes over (docs/loader.md, "Size").
+const OVER_2K: &[(&str, usize)] = &[("messenger_only/cookieconsent", 2104), ("messenger_only/klaro", 2108)];
 
 /// The 2 KB case's limit for a build: the spec's, or its `OVER_2K` ceiling.
 fn messenger_only_limit(name: &str) -> Option<usize> {

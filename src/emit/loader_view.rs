@@ -121,6 +121,11 @@ pub struct OwnSettings {
     pub api_base: Option<String>,
 }
 
+/// The methods the firewall answers itself (the core's protocol code: `boot` and `update` merge
+/// and filter settings, `shutdown` is always forwarded): naming them in a group would only ship
+/// bytes.
+const HANDLED_BY_THE_FIREWALL: [&str; 3] = ["boot", "update", "shutdown"];
+
 /// The boot keys the loader sets itself: the settings lists the script receives leave them out.
 const OWN_KEYS: [&str; 2] = ["app_id", "api_base"];
 
@@ -300,10 +305,16 @@ fn method_groups(
     needs: &dyn Fn(&str) -> Option<Vec<String>>,
     messenger: Option<&Vec<String>>,
 ) -> IndexMap<String, String> {
-    let mut keyed: Vec<(String, String)> = c.always_forward.iter().map(|m| (m.clone(), String::new())).collect();
+    let handled = |method: &str| HANDLED_BY_THE_FIREWALL.contains(&method);
+    let mut keyed: Vec<(String, String)> = c
+        .always_forward
+        .iter()
+        .filter(|m| !handled(m))
+        .map(|m| (m.clone(), String::new()))
+        .collect();
     let mut add = |method: &str, needs: &[String]| {
         let known = keyed.iter().any(|(name, _)| name == method);
-        if known || method.contains(' ') {
+        if known || handled(method) || method.contains(' ') {
             return;
         }
         let marker = if c.callbacks.iter().any(|cb| cb == method) {

@@ -40,7 +40,7 @@ const SOURCES = path.join(here, 'bundled');
 const SCENARIO_TIMEOUT_MS = 60000;
 const PACKAGES = ['playwright-core', 'esbuild', 'vanilla-cookieconsent', 'klaro', 'react', 'react-dom', 'react-use-intercom', '@intercom/messenger-js-sdk'];
 const SITE_COOKIE = 'site_stats';
-const MISPLACED = 'consentc: Intercom ran outside the loader, see docs/frameworks.md';
+const MISPLACED = 'consentc: Intercom ran outside the loader (docs/frameworks.md)';
 
 function parseArgs(argv) {
   const o = {dist: null, only: null, out: path.join(repo, 'target', 'browser-tests'), breakIt: null};
