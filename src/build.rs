@@ -1,11 +1,17 @@
-//! `build`: check, emit in memory, then write atomically, or compare (`--check`).
+//! `build`: check, emit in memory, then write atomically, or compare (`--check`). Writing and
+//! comparing, and reading the policies from disk, are the `fs` feature's (`build/disk.rs`).
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+#[cfg(feature = "fs")]
+use std::path::PathBuf;
 
 use crate::catalog;
-use crate::compile::{check_paths, Checked, InputError};
-use crate::emit::{self, EmitError, Files, LoaderSize};
+use crate::compile::{check_sources, Checked, InputError};
+use crate::emit::{self, EmitError, LoaderSize};
+
+#[cfg(feature = "fs")]
+mod disk;
+#[cfg(feature = "fs")]
+pub use disk::{abandoned_staging, stale, write, Staleness};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -25,20 +31,14 @@ pub struct Built {
     pub output: Option<emit::Output>,
 }
 
-/// Check and emit; nothing touches the disk.
-pub fn build_paths(paths: &[PathBuf], only_cmps: &[String]) -> Result<Built, BuildError> {
-    build_paths_with(
-        paths,
-        emit::Options {
-            only_cmps,
-            ..emit::Options::default()
-        },
-    )
+/// Check and emit in-memory sources `(name, bytes)`, as [`check_sources`] takes them; the
+/// library's build without a file system.
+pub fn build_sources(inputs: Vec<(String, Vec<u8>)>, options: emit::Options<'_>) -> Result<Built, EmitError> {
+    built(check_sources(inputs), options)
 }
 
-/// Check and emit as `options` ask (`--cmp`, `--base`); nothing touches the disk.
-pub fn build_paths_with(paths: &[PathBuf], options: emit::Options<'_>) -> Result<Built, BuildError> {
-    let checked = check_paths(paths)?;
+/// Emit what `checked` allows: nothing when it has errors.
+fn built(checked: Checked, options: emit::Options<'_>) -> Result<Built, EmitError> {
     if checked.has_errors() {
         return Ok(Built { checked, output: None });
     }
@@ -49,183 +49,22 @@ pub fn build_paths_with(paths: &[PathBuf], options: emit::Options<'_>) -> Result
     })
 }
 
-fn write_err(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
-    move |source| BuildError::Write {
-        path: path.display().to_string(),
-        source,
-    }
+/// Check the files on disk and emit; nothing is written.
+#[cfg(feature = "fs")]
+pub fn build_paths(paths: &[PathBuf], only_cmps: &[String]) -> Result<Built, BuildError> {
+    build_paths_with(
+        paths,
+        emit::Options {
+            only_cmps,
+            ..emit::Options::default()
+        },
+    )
 }
 
-/// Staging directories are `<out>/.consentc-XXXXXX` (the prefix is consentc's own).
-const STAGING_PREFIX: &str = ".consentc-";
-/// The file in a staging directory that its build holds an exclusive lock on while it writes.
-const LOCK_FILE: &str = ".lock";
-/// A staging directory without a lock file (one made by an older consentc, or in the instant
-/// before its build creates the lock) counts as abandoned only after this long.
-const UNLOCKED_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Write `files` under `out`. Each policy directory is written in full to a staging directory
-/// inside `out`, and only when all are written are they renamed into place, replacing the old
-/// ones; a failure leaves the previous outputs as they were.
-///
-/// A build that is killed while writing leaves its staging directory behind; the next build
-/// removes it first ([`abandoned_staging`] says which are abandoned: the lock on them is free,
-/// so two builds writing to one `out` at once never remove each other's).
-pub fn write(out: &Path, files: &Files) -> Result<(), BuildError> {
-    std::fs::create_dir_all(out).map_err(write_err(out))?;
-    for dir in abandoned_staging(out) {
-        // Best effort: what cannot be removed now is reported by `build --check` and tried again.
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(out)
-        .map_err(write_err(out))?;
-    // Held (and locked) until the directories are in place and `staging` is removed.
-    let _lock = lock::hold(&staging.path().join(LOCK_FILE)).map_err(write_err(staging.path()))?;
-    let mut dirs: BTreeSet<&str> = BTreeSet::new();
-    for (relative, bytes) in files {
-        let path = staging.path().join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(write_err(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(write_err(&path))?;
-        if let Some((dir, _)) = relative.split_once('/') {
-            dirs.insert(dir);
-        }
-    }
-    for dir in dirs {
-        let target = out.join(dir);
-        let old = staging.path().join(format!(".old-{dir}"));
-        if target.exists() {
-            std::fs::rename(&target, &old).map_err(write_err(&target))?;
-        }
-        std::fs::rename(staging.path().join(dir), &target).map_err(write_err(&target))?;
-    }
-    // `staging` (with the old directories) is removed when dropped.
-    Ok(())
-}
-
-/// The staging directories in `out` that a build left and no build is writing: named
-/// `.consentc-*`, a directory (not a link), and either with a lock file no process holds (its
-/// build died: the operating system frees the lock of a dead process), or, without one, last
-/// changed more than a minute ago. Sorted.
-pub fn abandoned_staging(out: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(STAGING_PREFIX))
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .filter(|dir| {
-            let lock_file = dir.join(LOCK_FILE);
-            if lock_file.exists() {
-                lock::is_free(&lock_file)
-            } else {
-                std::fs::metadata(dir)
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| t.elapsed().ok())
-                    .is_some_and(|age| age > UNLOCKED_GRACE)
-            }
-        })
-        .collect();
-    found.sort();
-    found
-}
-
-/// Advisory locks: `flock` where there is one. Elsewhere a lock file only marks the directory,
-/// and one is taken as free (abandoned) once it is an hour old.
-mod lock {
-    use std::fs::File;
-    use std::path::Path;
-
-    #[cfg(unix)]
-    pub fn hold(path: &Path) -> std::io::Result<File> {
-        let file = File::create(path)?;
-        rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive)?;
-        Ok(file)
-    }
-
-    #[cfg(unix)]
-    pub fn is_free(path: &Path) -> bool {
-        let Ok(file) = File::open(path) else { return false };
-        // Taken and released at once (closing the file releases it).
-        rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok()
-    }
-
-    #[cfg(not(unix))]
-    pub fn hold(path: &Path) -> std::io::Result<File> {
-        File::create(path)
-    }
-
-    #[cfg(not(unix))]
-    pub fn is_free(path: &Path) -> bool {
-        std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > std::time::Duration::from_secs(3600))
-    }
-}
-
-/// How the files under `out` differ from what a build writes.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Staleness {
-    pub missing: Vec<String>,
-    pub changed: Vec<String>,
-    pub extra: Vec<String>,
-    /// Staging directories a build that did not finish left in `out` ([`abandoned_staging`]);
-    /// the next build removes them.
-    pub leftover: Vec<String>,
-}
-
-impl Staleness {
-    pub fn is_clean(&self) -> bool {
-        self.missing.is_empty() && self.changed.is_empty() && self.extra.is_empty() && self.leftover.is_empty()
-    }
-}
-
-/// Compare `files` with `out`: every generated policy directory must hold exactly these files.
-pub fn stale(out: &Path, files: &Files) -> Staleness {
-    let mut s = Staleness::default();
-    let mut dirs: BTreeSet<&str> = BTreeSet::new();
-    for (relative, bytes) in files {
-        if let Some((dir, _)) = relative.split_once('/') {
-            dirs.insert(dir);
-        }
-        match std::fs::read(out.join(relative)) {
-            Ok(on_disk) if &on_disk == bytes => {}
-            Ok(_) => s.changed.push(relative.clone()),
-            Err(_) => s.missing.push(relative.clone()),
-        }
-    }
-    for dir in dirs {
-        let mut found = Vec::new();
-        list_files(&out.join(dir), dir, &mut found);
-        s.extra.extend(found.into_iter().filter(|f| !files.contains_key(f)));
-    }
-    s.extra.sort();
-    s.leftover = abandoned_staging(out)
-        .iter()
-        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .collect();
-    s
-}
-
-fn list_files(dir: &Path, prefix: &str, found: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = format!("{prefix}/{name}");
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            list_files(&entry.path(), &relative, found);
-        } else {
-            found.push(relative);
-        }
-    }
+/// Check the files on disk and emit as `options` ask (`--cmp`, `--base`); nothing is written.
+#[cfg(feature = "fs")]
+pub fn build_paths_with(paths: &[PathBuf], options: emit::Options<'_>) -> Result<Built, BuildError> {
+    Ok(built(crate::compile::check_paths(paths)?, options)?)
 }
 
 /// One line per loader: raw and gzipped size.
@@ -234,43 +73,4 @@ pub fn size_lines(loaders: &[LoaderSize]) -> Vec<String> {
         .iter()
         .map(|l| format!("  {}  {} bytes, {} gzipped", l.path, l.raw, l.gzip))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A staging directory whose lock is held (a build writing now) is left alone; once the lock
-    /// is released (the build died) it is abandoned. One without a lock file is left alone while
-    /// it is new.
-    #[test]
-    fn only_staging_directories_no_build_holds_are_abandoned() {
-        let out = tempfile::tempdir().expect("tempdir");
-        let busy = out.path().join(".consentc-busy01");
-        std::fs::create_dir_all(busy.join("shop")).expect("mkdir");
-        let held = lock::hold(&busy.join(LOCK_FILE)).expect("lock");
-        let fresh = out.path().join(".consentc-fresh1");
-        std::fs::create_dir_all(&fresh).expect("mkdir");
-        std::fs::create_dir_all(out.path().join("shop")).expect("mkdir");
-        std::fs::write(out.path().join(".consentc-file"), "not a directory").expect("write");
-        #[cfg(unix)]
-        assert!(abandoned_staging(out.path()).is_empty());
-        drop(held);
-        assert_eq!(abandoned_staging(out.path()), vec![busy.clone()]);
-
-        // A build clears it, and leaves nothing of its own.
-        let files: Files = [("shop/a.txt".to_owned(), b"a".to_vec())].into();
-        write(out.path(), &files).expect("write");
-        assert!(!busy.exists());
-        assert!(
-            fresh.exists(),
-            "a new staging directory without a lock may be a build starting"
-        );
-        let left: Vec<String> = std::fs::read_dir(out.path())
-            .expect("read_dir")
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(left.len(), 3, "{left:?}");
-    }
 }

@@ -1,8 +1,7 @@
 //! A compile set: gathering `.policy` files, reading and parsing them, and checking the lot.
 
+#[cfg(feature = "fs")]
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 use crate::catalog;
 use crate::check::{self, model::Model, FileFacts};
@@ -36,6 +35,7 @@ impl Checked {
 
 /// Every `.policy` file named by `paths`: files as given, directories walked in byte-wise sorted
 /// order, hidden entries skipped, symbolic links to directories not followed, each file once.
+#[cfg(feature = "fs")]
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut found = Vec::new();
     for path in paths {
@@ -56,6 +56,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     Ok(found)
 }
 
+#[cfg(feature = "fs")]
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
     let io = |source| InputError::Io {
         path: dir.display().to_string(),
@@ -83,6 +84,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
 }
 
 /// Check files on disk.
+#[cfg(feature = "fs")]
 pub fn check_paths(paths: &[PathBuf]) -> Result<Checked, InputError> {
     let files = collect(paths)?;
     let mut inputs = Vec::with_capacity(files.len());
@@ -97,6 +99,7 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Checked, InputError> {
 }
 
 /// A stable display name: relative paths as given, with `/` separators.
+#[cfg(feature = "fs")]
 fn display_name(path: &Path) -> String {
     let text = path.display().to_string();
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
@@ -104,17 +107,16 @@ fn display_name(path: &Path) -> String {
 
 /// Check in-memory sources `(name, bytes)`; the library entry point for tools and tests.
 ///
-/// Each file is decoded, parsed and checked on its own, several at once (they are independent
-/// until the cross-file rules), and its syntax tree is dropped as soon as it is lowered: a
-/// compile set of thousands of files holds one tree per thread, never all of them. File ids
-/// are the inputs' positions, so the result does not depend on which thread did what.
+/// Each file is decoded, parsed and checked on its own, several at once with the `parallel`
+/// feature (they are independent until the cross-file rules), and its syntax tree is dropped as
+/// soon as it is lowered: a compile set of thousands of files holds one tree per thread, never
+/// all of them. File ids are the inputs' positions, so the result does not depend on which
+/// thread did what.
 pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
     let catalog = catalog::builtin();
-    let units: Vec<(SourceFile, FileFacts)> = inputs
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (name, bytes))| front_end(FileId(i as u32), name, &bytes, catalog))
-        .collect();
+    let units: Vec<(SourceFile, FileFacts)> = crate::par::map(inputs, |i, (name, bytes)| {
+        front_end(FileId(i as u32), name, &bytes, catalog)
+    });
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut allows = Vec::new();

@@ -35,8 +35,6 @@
 //!
 //! A file that does not parse is never formatted: [`format_source`] returns its CP0001.
 
-use std::path::Path;
-
 use crate::diagnostics::Diagnostic;
 use crate::source::chars::{is_invisible, pad_bom};
 use crate::source::position::width;
@@ -70,8 +68,10 @@ pub fn format_source(text: &str) -> Result<String, Box<Diagnostic>> {
 /// Replace `path` by `text` atomically: write a temporary file beside it (same directory, so
 /// the same file system), give it the original's permissions, then rename it over the original.
 /// A symbolic link is followed, so the file it points to is replaced and the link stays.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+#[cfg(feature = "fs")]
+pub fn write_atomic(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
+    use std::path::Path;
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,

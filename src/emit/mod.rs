@@ -12,8 +12,6 @@ mod render;
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
 use crate::catalog::{Catalog, Vendor};
 use crate::check::model::{Model, Policy};
 
@@ -108,19 +106,20 @@ pub fn emit(model: &Model, catalog: &Catalog, only_cmps: &[String]) -> Result<Ou
 }
 
 /// Every output of every policy, as `options` ask.
-/// Policies are emitted several at once (each reads only its own part of the model) and merged
-/// in model order, so the output does not depend on the threads.
+/// Policies are emitted several at once with the `parallel` feature (each reads only its own part
+/// of the model) and merged in model order, so the output does not depend on the threads; of
+/// several failures, the first policy's is returned.
 pub fn emit_with(model: &Model, catalog: &Catalog, options: Options<'_>) -> Result<Output, EmitError> {
     let renderer = render::Renderer::new().map_err(EmitError::Template)?;
     let Some(vendor) = catalog.vendor("intercom") else {
         return Ok(Output::default());
     };
-    let parts = model
-        .policies
-        .par_iter()
-        .filter(|policy| policy.intercom.is_some())
-        .map(|policy| emit_policy(policy, &renderer, catalog, vendor, options))
-        .collect::<Result<Vec<Output>, EmitError>>()?;
+    let policies: Vec<&Policy> = model.policies.iter().filter(|p| p.intercom.is_some()).collect();
+    let parts = crate::par::map(policies, |_, policy| {
+        emit_policy(policy, &renderer, catalog, vendor, options)
+    })
+    .into_iter()
+    .collect::<Result<Vec<Output>, EmitError>>()?;
     let mut out = Output::default();
     for part in parts {
         out.files.extend(part.files);
