@@ -47,7 +47,7 @@ const CYCLE_DAYS: u64 = 4 * 365 + 1;
 
 fn month_length(index: usize) -> u64 {
     match index % 12 {
-        1 if index / 12 % 4 == 0 => 29,
+        1 if (index / 12).is_multiple_of(4) => 29,
         1 => 28,
         3 | 5 | 8 | 10 => 30,
         _ => 31,

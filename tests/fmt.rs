@@ -654,7 +654,7 @@ impl Render<'_> {
     fn gap(&mut self, required: bool) {
         let b = self.choice();
         if self.compact {
-            self.out.push_str(if required || b % 2 == 0 { " " } else { "" });
+            self.out.push_str(if required || b.is_multiple_of(2) { " " } else { "" });
             return;
         }
         let text = match b % 32 {
@@ -681,10 +681,10 @@ impl Render<'_> {
     /// directive where it means something, on its own line above an item or after one.
     fn item_gap(&mut self) {
         let b = self.choice();
-        if !self.compact && b % 12 == 0 {
+        if !self.compact && b.is_multiple_of(12) {
             let code = DIRECTIVE_CODES[(b / 12) as usize % DIRECTIVE_CODES.len()];
             let n = self.comment();
-            if b % 24 == 0 {
+            if b.is_multiple_of(24) {
                 self.out
                     .push_str(&format!("\n  // consentc:allow({code}, reason = \"r{n}\")\n"));
             } else {
@@ -700,7 +700,7 @@ impl Render<'_> {
         for item in items {
             self.item_gap();
             self.item(item);
-            if self.choice() % 4 == 0 {
+            if self.choice().is_multiple_of(4) {
                 self.gap(false);
                 self.out.push(';');
             }
@@ -721,7 +721,7 @@ impl Render<'_> {
                     self.gap(true);
                     self.out.push_str(name);
                 }
-                let empty_parens = options.is_empty() && self.choice() % 16 == 0;
+                let empty_parens = options.is_empty() && self.choice().is_multiple_of(16);
                 if !options.is_empty() || empty_parens {
                     self.gap(false);
                     self.out.push('(');
@@ -747,7 +747,7 @@ impl Render<'_> {
     }
 
     fn trailing_comma(&mut self, allowed: bool) {
-        if allowed && self.choice() % 3 == 0 {
+        if allowed && self.choice().is_multiple_of(3) {
             self.gap(false);
             self.out.push(',');
         }
@@ -765,7 +765,7 @@ impl Render<'_> {
         match value {
             GValue::Str(s) => self.string(s),
             GValue::Int(n) => {
-                if self.choice() % 8 == 0 {
+                if self.choice().is_multiple_of(8) {
                     self.out.push('0');
                 }
                 self.out.push_str(&n.to_string());
@@ -810,8 +810,8 @@ impl Render<'_> {
             match ch {
                 '"' => self.out.push_str("\\\""),
                 '\\' => self.out.push_str("\\\\"),
-                '\n' if b % 2 == 0 => self.out.push_str("\\n"),
-                '\t' if b % 2 == 0 => self.out.push_str("\\t"),
+                '\n' if b.is_multiple_of(2) => self.out.push_str("\\n"),
+                '\t' if b.is_multiple_of(2) => self.out.push_str("\\t"),
                 // Raw control characters other than tab are refused even in strings.
                 c if c.is_control() && c != '\t' => self.out.push_str(&format!("\\u{{{:X}}}", c as u32)),
                 c if b % 8 == 1 => self.out.push_str(&format!("\\u{{{:06x}}}", c as u32)),
