@@ -654,7 +654,8 @@ impl Render<'_> {
     fn gap(&mut self, required: bool) {
         let b = self.choice();
         if self.compact {
-            self.out.push_str(if required || b.is_multiple_of(2) { " " } else { "" });
+            self.out
+                .push_str(if required || b.is_multiple_of(2) { " " } else { "" });
             return;
         }
         let text = match b % 32 {
