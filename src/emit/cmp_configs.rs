@@ -14,6 +14,15 @@ use crate::emit::config::{messenger_purpose, storage_rows};
 /// configurations' texts and the modules' fallback for a language the policy lacks.
 const DEFAULT_LANGUAGE: &str = "en";
 
+/// The CMP service that stands for a purpose's Intercom features, in the vanilla-cookieconsent
+/// and Klaro configurations and modules: `intercom-<purpose>`. The loader's adapters for those
+/// two CMPs read the service under the same name (templates/adapters/cookieconsent.js.hbs,
+/// klaro.js.hbs), and the bundled-site browser suite (tests/browser/bundled.mjs) runs them
+/// against configurations built here.
+fn intercom_service(purpose: &str) -> String {
+    format!("intercom-{purpose}")
+}
+
 /// `(file name, contents)` for one CMP of one policy. `base`: where the output directory is
 /// served from (`emit::parse_base`); the snippet loads `<base><policy>/<file>`.
 pub fn render(
@@ -140,7 +149,7 @@ fn cookieconsent_parts(policy: &Policy, vendor: &Vendor) -> CookieconsentParts {
         let Some(category) = purpose_cmp_value(policy, "cookieconsent", &p.name) else {
             continue;
         };
-        let service = format!("intercom-{}", p.name);
+        let service = intercom_service(&p.name);
         let entry = parts.categories.entry(category.clone()).or_insert_with(|| {
             json!({
                 // Only a legitimate-interest or contract purpose is on until refused.
@@ -252,7 +261,7 @@ fn klaro_parts(policy: &Policy, vendor: &Vendor) -> KlaroParts {
         } else {
             Vec::new()
         };
-        let service = format!("intercom-{}", p.name);
+        let service = intercom_service(&p.name);
         parts.services.push(json!({
             "name": service,
             "title": format!("Intercom: {}", p.title.as_deref().unwrap_or(&p.name)),

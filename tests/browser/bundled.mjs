@@ -24,13 +24,12 @@
 // shows that leak on purpose: `leaks`).
 
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {CHROMIUM, HOST, launch, visitor} from './harness.mjs';
+import {CHROMIUM, HOST, buildPolicies, launch, visitor} from './harness.mjs';
 import {driver} from './cmps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,13 +55,6 @@ function parseArgs(argv) {
   return o;
 }
 
-function build() {
-  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'consentc-bundled-'));
-  const [cmd, pre] = process.env.CONSENTC ? [process.env.CONSENTC, []] : ['cargo', ['run', '--quiet', '--locked', '--']];
-  const r = spawnSync(cmd, [...pre, 'build', POLICY_FILE, '--out', dist], {cwd: repo, stdio: ['ignore', 'ignore', 'inherit']});
-  if (r.status !== 0) throw new Error(`building ${POLICY_FILE} failed (${cmd} exited ${r.status})`);
-  return dist;
-}
 
 const version = (pkg) => JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
@@ -522,7 +514,7 @@ async function main() {
     console.error(`browser tests cannot run: missing ${missing.join(', ')}`);
     process.exit(2);
   }
-  const dist = opts.dist || build();
+  const dist = opts.dist || buildPolicies(POLICY_FILE, 'consentc-bundled-');
   fs.mkdirSync(opts.out, {recursive: true});
   const policies = ['bundled', 'bundled_chat_button'];
   const t0 = Date.now();

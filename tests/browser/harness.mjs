@@ -11,12 +11,27 @@
 // parent domain consentc.test, as the real widget does on a real site, and the tests see whether
 // a withdrawal deletes them there too.
 
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const STAND_IN = fs.readFileSync(path.join(here, 'stand_in_widget.js'), 'utf8');
+const REPO = path.resolve(here, '..', '..');
+
+/**
+ * Builds `policyFile` (from the repository root) into a new temporary directory, with $CONSENTC
+ * or `cargo run`, for a suite run without `--dist`; returns the directory.
+ */
+export function buildPolicies(policyFile, prefix) {
+  const dist = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const [cmd, pre] = process.env.CONSENTC ? [process.env.CONSENTC, []] : ['cargo', ['run', '--quiet', '--locked', '--']];
+  const r = spawnSync(cmd, [...pre, 'build', policyFile, '--out', dist], {cwd: REPO, stdio: ['ignore', 'ignore', 'inherit']});
+  if (r.status !== 0) throw new Error(`building ${policyFile} failed (${cmd} exited ${r.status})`);
+  return dist;
+}
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const HOST = 'www.consentc.test';
 export const CHROMIUM_ARGS = [

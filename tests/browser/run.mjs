@@ -16,14 +16,13 @@
 // Needs /usr/bin/chromium (or $CHROMIUM) and `npm ci` at the repository root. Exit status 0 when
 // every scenario passed.
 
-import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {fileURLToPath} from 'node:url';
 import {startDemoServer} from '../../examples/demo-site/server.mjs';
-import {CHROMIUM, HOST, evalBench, instrument, launch, visitor} from './harness.mjs';
+import {CHROMIUM, HOST, buildPolicies, evalBench, instrument, launch, visitor} from './harness.mjs';
 import {driver} from './cmps.mjs';
 import {SCENARIOS} from './scenarios.mjs';
 
@@ -50,13 +49,6 @@ function parseArgs(argv) {
   return o;
 }
 
-function build() {
-  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'consentc-browser-'));
-  const [cmd, pre] = process.env.CONSENTC ? [process.env.CONSENTC, []] : ['cargo', ['run', '--quiet', '--locked', '--']];
-  const r = spawnSync(cmd, [...pre, 'build', POLICY_FILE, '--out', dist], {cwd: repo, stdio: ['ignore', 'ignore', 'inherit']});
-  if (r.status !== 0) throw new Error(`building ${POLICY_FILE} failed (${cmd} exited ${r.status})`);
-  return dist;
-}
 
 function prerequisites() {
   const missing = [];
@@ -76,7 +68,7 @@ async function main() {
     console.error(`browser tests cannot run: missing ${missing.join(', ')}`);
     process.exit(2);
   }
-  const dist = opts.dist || build();
+  const dist = opts.dist || buildPolicies(POLICY_FILE, 'consentc-browser-');
   fs.mkdirSync(opts.out, {recursive: true});
   for (const f of fs.readdirSync(opts.out)) if (/^(fail|facade)-.*\.png$/.test(f)) fs.rmSync(path.join(opts.out, f));
   const policies = {};
