@@ -9,8 +9,10 @@
 //! Cargo features (all on by default; README, "Using it as a library"): `fs` reads policies from
 //! disk and writes builds (`check_paths`, `build_paths`, `build::write`, `fmt::write_atomic`),
 //! `parallel` checks files and emits policies on several threads, `cli` is the `consentc`
-//! binary. Without them the library builds for `wasm32-unknown-unknown`, with the same results.
+//! binary, `audit` its real-browser audit (chromiumoxide and tokio). Without them the library builds for `wasm32-unknown-unknown`, with the same results.
 
+#[cfg(feature = "audit")]
+pub mod audit;
 pub mod build;
 pub mod calendar;
 pub mod catalog;

@@ -8,6 +8,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use consentc::diagnostics::{self, Code, Severity};
+
+#[cfg(feature = "audit")]
+mod audit_cli;
 use consentc::{catalog, Checked};
 
 #[derive(Parser)]
@@ -52,6 +55,10 @@ enum Command {
         /// The vendor or CMP to list (default: every vendor and every CMP).
         vendor: Option<String>,
     },
+    /// Load deployed pages in a real Chromium under every consent choice and report where they
+    /// break their policy.
+    #[cfg(feature = "audit")]
+    Audit(audit_cli::AuditArgs),
 }
 
 #[derive(Args)]
@@ -128,6 +135,8 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain(&code),
         Command::Features { vendor } => features(vendor.as_deref()),
         Command::Init { path } => init(&path),
+        #[cfg(feature = "audit")]
+        Command::Audit(args) => audit_cli::audit(args),
     };
     match result {
         Ok(code) => code,

@@ -169,9 +169,34 @@ codes! {
     CP0414 => Warning, "proactive features under a messenger that loads on a click", raised in [
         "src/check/rules/intercom.rs" => [proactive_after_click],
     ];
+    // `consentc audit` (src/audit/): findings about a deployed page, located by its URL.
+    CP0501 => Error, "a request to Intercom before the messenger's purpose was granted", raised in [
+        "src/audit/verdict.rs" => [early_requests],
+    ];
+    CP0502 => Error, "an Intercom cookie or storage key while the messenger's purpose is not granted", raised in [
+        "src/audit/verdict.rs" => [stored_without_grant],
+    ];
+    CP0503 => Error, "a feature's method reached the widget while its purpose was refused", raised in [
+        "src/audit/verdict.rs" => [refused_calls],
+    ];
+    CP0504 => Error, "Intercom left on the page after the messenger's purpose was withdrawn", raised in [
+        "src/audit/verdict.rs" => [withdrawal_leftovers],
+    ];
+    CP0505 => Error, "Intercom loaded by something other than the policy's loader, or the loader missing or gated", raised in [
+        "src/audit/verdict.rs" => [foreign_loaders],
+    ];
+    CP0506 => Warning, "the widget talks to another region's hosts than the policy's", raised in [
+        "src/audit/verdict.rs" => [other_region],
+    ];
 }
 
 impl Code {
+    /// Codes `consentc audit` raises about a deployed page: their explain pages show a page, not
+    /// a policy, and the audit's own tests hold their examples (tests/audit.rs).
+    pub fn is_audit(self) -> bool {
+        self.as_str().starts_with("CP05")
+    }
+
     pub fn parse(text: &str) -> Option<Code> {
         let upper = text.trim().to_ascii_uppercase();
         Code::ALL.iter().copied().find(|c| c.as_str() == upper)

@@ -20,6 +20,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         // Workflow commands are named `error` and `warning`, as our severities are.
         let kind = d.severity.as_str();
         let mut message = d.message.clone();
+        // An audited URL is no file of the repository: it goes into the message instead.
+        if let Some(location) = d.location.as_deref().filter(|_| d.labels.is_empty()) {
+            message = format!("{location}: {message}");
+        }
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);

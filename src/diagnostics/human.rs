@@ -32,11 +32,25 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             .with_width(100)
             .with_links(false)
             .with_show_related_as_nested(true);
+        if let (Some(location), true) = (&d.location, d.labels.is_empty()) {
+            out.push_str(&located(d, location));
+            out.push('\n');
+            continue;
+        }
         let report = Report::new(d, sources, &mut named);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}[{}]: {}\n", d.severity, d.code, d.message));
         }
         out.push('\n');
+    }
+    out
+}
+
+/// A finding about a URL, with no source to draw: rustc's header, the place, the help.
+fn located(d: &Diagnostic, location: &str) -> String {
+    let mut out = format!("{}[{}]: {}\n  --> {location}\n", d.severity, d.code, d.message);
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  help: {help}\n"));
     }
     out
 }

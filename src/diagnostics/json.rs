@@ -58,7 +58,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                     code: d.code.as_str(),
                     severity: d.severity.as_str(),
                     message: &d.message,
-                    file: at.map(|(file, _)| file),
+                    // A finding without a source (an audited URL) names its place, no line.
+                    file: at.map(|(file, _)| file).or(d.location.as_deref()),
                     line: at.map(|(_, at)| at.line),
                     column: at.map(|(_, at)| at.column),
                     span: primary.map(|s| JsonSpan {

@@ -27,6 +27,9 @@ pub struct Diagnostic {
     pub message: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// Where a finding without a source line was made: the audited page's URL (`consentc
+    /// audit`). Renderers put it where the file would stand, with no line or column.
+    pub location: Option<String>,
 }
 
 impl Diagnostic {
@@ -37,7 +40,14 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
+            location: None,
         }
+    }
+
+    /// A finding about a place that is no source file (a URL), so it has no line or column.
+    pub fn at_location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
     }
 
     pub fn primary(mut self, span: Span, message: impl Into<String>) -> Self {
@@ -81,13 +91,13 @@ impl Diagnostic {
 /// files were given in. Exact duplicates are dropped.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
+        fn key<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> (&'a str, usize, usize) {
             d.primary_span()
                 .map(|s| (sources.get(s.file).name.as_str(), s.start, s.end))
-                .unwrap_or_default()
-        };
-        key(a)
-            .cmp(&key(b))
+                .unwrap_or((d.location.as_deref().unwrap_or_default(), 0, 0))
+        }
+        key(a, sources)
+            .cmp(&key(b, sources))
             .then_with(|| a.code.cmp(&b.code))
             .then_with(|| a.message.cmp(&b.message))
     });

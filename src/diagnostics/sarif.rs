@@ -69,7 +69,11 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 "ruleIndex": Code::ALL.iter().position(|c| *c == d.code),
                 "level": d.severity.as_str(),
                 "message": {"text": text},
-                "locations": primary.map(|l| location(sources, l.span, None)).collect::<Vec<_>>(),
+                "locations": match &d.location {
+                    // An audited URL: an artifact location with no region.
+                    Some(url) if d.labels.is_empty() => vec![json!({"physicalLocation": {"artifactLocation": {"uri": url}}})],
+                    _ => primary.map(|l| location(sources, l.span, None)).collect::<Vec<_>>(),
+                },
                 "relatedLocations": related,
             })
         })

@@ -1,0 +1,270 @@
+//! `consentc audit` (audit.md): load a deployed page in a real Chromium under every consent
+//! choice and judge what happened against the policy. The parts, in the order they act:
+//! [`plan`] (what the policy promises for the URL), [`scenario`] (the choices), [`browser`]
+//! and [`session`] (Chromium over the DevTools protocol, recording), [`cmp`] (giving consent),
+//! [`observe`] (reading the page), [`verdict`] (findings CP0501-CP0506) and [`evidence`].
+//!
+//! Behind the `audit` cargo feature: chromiumoxide and tokio are never part of the library's
+//! core or its WebAssembly build.
+
+mod browser;
+mod cmp;
+mod evidence;
+mod observe;
+pub mod plan;
+pub mod scenario;
+mod session;
+mod verdict;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use tokio::time::timeout_at;
+
+use crate::diagnostics::Diagnostic;
+use crate::Checked;
+use browser::Chromium;
+use observe::Observation;
+use plan::Plan;
+use scenario::{Consent, Scenario, Step};
+use session::{Setup, Tab};
+
+/// The command line's choices, already parsed.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub urls: Vec<String>,
+    pub policy_paths: Vec<PathBuf>,
+    pub name: Option<String>,
+    pub cmp: Option<String>,
+    pub browser: Option<PathBuf>,
+    pub widget: Option<PathBuf>,
+    /// The longest one scenario may take, and the browser's start.
+    pub timeout: Duration,
+    pub cookies: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub evidence: Option<PathBuf>,
+    /// Scenarios run at once, each in its own browser context of one browser.
+    pub jobs: usize,
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// Bad input: exit 2.
+    Usage(String),
+    /// The policies have errors: they are printed as `check` prints them, exit 1.
+    Policy(Box<Checked>),
+    /// The browser, the page or the CMP failed: exit 2.
+    Fault(String),
+}
+
+/// What an audit found.
+#[derive(Debug)]
+pub struct Report {
+    pub findings: Vec<Diagnostic>,
+    pub urls: usize,
+    pub scenarios: usize,
+    pub elapsed: Duration,
+    /// The evidence files written.
+    pub evidence: Vec<PathBuf>,
+    /// For the renderers: the policies' sources (findings have none of their own).
+    pub checked: Checked,
+}
+
+/// Runs the whole audit; the browser is ended before this returns, whatever happened.
+pub fn run(options: &Options) -> Result<Report, Error> {
+    for url in &options.urls {
+        if !(url.starts_with("http://") || url.starts_with("https://")) || plan::host_of(url).is_none() {
+            return Err(Error::Usage(format!("`{url}` is not an http or https URL")));
+        }
+    }
+    if options.urls.is_empty() {
+        return Err(Error::Usage("name at least one URL to audit".to_owned()));
+    }
+    let checked = crate::check_paths(&options.policy_paths).map_err(|e| Error::Usage(e.to_string()))?;
+    if checked.has_errors() {
+        return Err(Error::Policy(Box::new(checked)));
+    }
+    let mut plans = Vec::new();
+    for url in &options.urls {
+        let plan = plan::choose(&checked.model, url, options.name.as_deref(), options.cmp.as_deref())
+            .map_err(Error::Usage)?;
+        if !cmp::drivable(&plan.cmp) {
+            return Err(Error::Fault(format!(
+                "the audit cannot give consent through `cmp {}` (policy `{}`): it drives {} through their JavaScript API; audit with one of those, or check this CMP by hand",
+                plan.cmp,
+                plan.policy,
+                cmp::DRIVEN.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        plans.push((url.clone(), plan));
+    }
+    let widget = match &options.widget {
+        Some(path) => Some(Arc::new(
+            std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read `{}` (`--widget`): {e}", path.display())))?,
+        )),
+        None => None,
+    };
+    let setup = Setup {
+        widget,
+        cookies: options.cookies.clone(),
+        headers: options.headers.clone(),
+    };
+    let executable = browser::find(options.browser.as_deref()).map_err(Error::Fault)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Fault(format!("cannot start the audit's runtime: {e}")))?;
+    let started = Instant::now();
+    let outcome = runtime.block_on(async {
+        let chromium = Chromium::launch(&executable, options.timeout).await.map_err(Error::Fault)?;
+        let result = run_all(&chromium, &plans, &setup, options).await;
+        chromium.close().await;
+        result
+    });
+    // Tasks still reading a closed connection end here, with the runtime.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let (findings, evidence, scenarios) = outcome?;
+    Ok(Report {
+        findings,
+        urls: plans.len(),
+        scenarios,
+        elapsed: started.elapsed(),
+        evidence,
+        checked,
+    })
+}
+
+type Outcome = (Vec<Diagnostic>, Vec<PathBuf>, usize);
+
+async fn run_all(chromium: &Chromium, plans: &[(String, Plan)], setup: &Setup, options: &Options) -> Result<Outcome, Error> {
+    let jobs: Vec<(&str, &Plan, Scenario)> = plans
+        .iter()
+        .flat_map(|(url, plan)| scenario::all(plan).into_iter().map(move |s| (url.as_str(), plan, s)))
+        .collect();
+    let count = jobs.len();
+    let results: Vec<Result<(Vec<Diagnostic>, Vec<PathBuf>), String>> = futures::stream::iter(jobs)
+        .map(|(url, plan, scenario)| async move {
+            let begun = Instant::now();
+            let (observations, requests) = run_scenario(chromium, plan, url, &scenario, setup, options.timeout).await?;
+            let findings = verdict::judge(plan, url, &scenario.title, &observations);
+            let mut files = Vec::new();
+            if let Some(dir) = &options.evidence {
+                let record = evidence::Record {
+                    url,
+                    plan,
+                    scenario: &scenario,
+                    observations: &observations,
+                    requests: &requests,
+                    seconds: begun.elapsed().as_secs_f64(),
+                };
+                files = evidence::write(dir, &record)?;
+            }
+            Ok((findings, files))
+        })
+        .buffered(options.jobs.max(1))
+        .collect()
+        .await;
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    for result in results {
+        let (f, e) = result.map_err(Error::Fault)?;
+        findings.extend(f);
+        files.extend(e);
+    }
+    Ok((findings, files, count))
+}
+
+/// One scenario in its own browser context, within `timeout`.
+async fn run_scenario(
+    chromium: &Chromium,
+    plan: &Plan,
+    url: &str,
+    scenario: &Scenario,
+    setup: &Setup,
+    timeout: Duration,
+) -> Result<(Vec<Observation>, Vec<session::Request>), String> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let seconds = timeout.as_secs_f64();
+    let late = |what: &str| format!("{what} within {seconds} s (scenario: {} on `{url}`); raise `--timeout` if the page is only slow", scenario.title);
+    let tab = timeout_at(deadline, Tab::open(chromium, plan, url, setup))
+        .await
+        .map_err(|_| late("the browser did not open a tab"))??;
+    let result = steps(&tab, plan, url, scenario, deadline, &late).await;
+    let requests = tab.requests();
+    tab.close(chromium).await;
+    result.map(|observations| (observations, requests))
+}
+
+/// How long the page must make no new request to count as settled: the loader's adapters poll
+/// for a late CMP and the widget boots a moment after its script runs.
+const QUIET: Duration = Duration::from_millis(600);
+
+async fn steps(
+    tab: &Tab,
+    plan: &Plan,
+    url: &str,
+    scenario: &Scenario,
+    deadline: tokio::time::Instant,
+    late: &dyn Fn(&str) -> String,
+) -> Result<Vec<Observation>, String> {
+    let mut state = Consent::default();
+    let mut observations = Vec::new();
+    let mut calls_before = 0;
+    for (index, step) in scenario.steps.iter().enumerate() {
+        tab.begin_step(index);
+        let loads = tab.loads();
+        match step {
+            Step::Load => {
+                timeout_at(deadline, tab.navigate(url))
+                    .await
+                    .map_err(|_| late(&format!("`{url}` did not answer")))??;
+            }
+            Step::Reload => {
+                timeout_at(deadline, tab.reload())
+                    .await
+                    .map_err(|_| late("the page did not reload"))??;
+            }
+            Step::Choose(choice) => {
+                let script = cmp::script(plan, choice);
+                let given = timeout_at(deadline, async {
+                    loop {
+                        let answer = tab.eval(&script).await?;
+                        match answer.as_str() {
+                            Some("ok") => return Ok(()),
+                            Some(other) if other.starts_with("cannot") => {
+                                return Err(format!(
+                                    "the audit cannot drive `cmp {}` on `{url}`: {}",
+                                    plan.cmp,
+                                    other.trim_start_matches("cannot: ")
+                                ))
+                            }
+                            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+                        }
+                    }
+                })
+                .await;
+                given.map_err(|_| late(&format!("the CMP `{}` never loaded", plan.cmp)))??;
+            }
+        }
+        let expected = if matches!(step, Step::Choose(_)) { loads } else { loads + 1 };
+        timeout_at(deadline, tab.settle(expected, QUIET))
+            .await
+            .map_err(|_| late("the page did not settle"))??;
+        if !matches!(step, Step::Choose(_)) {
+            calls_before = 0;
+        }
+        state = state.after(step, plan);
+        let seen = timeout_at(
+            deadline,
+            observe::observe(tab, plan, (index, step.label()), &state, calls_before),
+        )
+        .await
+        .map_err(|_| late("the page did not answer the audit"))??;
+        calls_before = seen.widget.as_ref().map_or(0, |w| w.calls.len());
+        observations.push(seen);
+    }
+    Ok(observations)
+}

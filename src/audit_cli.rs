@@ -1,0 +1,139 @@
+//! `consentc audit`'s arguments and report: the command line side of `consentc::audit`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use consentc::audit::{self, Error};
+use consentc::diagnostics::{self, Severity};
+
+use super::{default_paths, parse_allow, Format, ReportArgs, Usage};
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// The pages to audit (http or https URLs).
+    #[arg(required = true, value_name = "URL")]
+    urls: Vec<String>,
+    /// Policy files or directories (default: `policies/`).
+    #[arg(long = "policy", value_name = "PATHS")]
+    policy: Vec<PathBuf>,
+    /// The policy to audit with, where several cover the URL.
+    #[arg(long, value_name = "POLICY")]
+    name: Option<String>,
+    /// The CMP to give consent through, where the policy declares several.
+    #[arg(long, value_name = "NAME")]
+    cmp: Option<String>,
+    /// Write each scenario's recording here, as JSON and HAR.
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
+    /// Chromium or Chrome to drive (default: `CONSENTC_BROWSER`, then `chromium`, `google-chrome`... on `PATH`).
+    #[arg(long, value_name = "PATH")]
+    browser: Option<PathBuf>,
+    /// Answer requests for Intercom's widget script with this file (staging, or no Intercom).
+    #[arg(long, value_name = "FILE")]
+    widget: Option<PathBuf>,
+    /// The longest one scenario may take, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    timeout: f64,
+    /// A cookie set for the URL before it loads, for pages behind a login (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    cookie: Vec<String>,
+    /// A header sent with every request to the URL's origin (repeatable).
+    #[arg(long, value_name = "NAME:VALUE")]
+    header: Vec<String>,
+    /// Scenarios run at once, each in its own browser context (default: the CPUs, at most 4).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+fn pairs(values: &[String], separator: char, flag: &str) -> Result<Vec<(String, String)>, Usage> {
+    values
+        .iter()
+        .map(|v| match v.split_once(separator) {
+            Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_owned(), value.trim_start().to_owned())),
+            _ => Err(Usage(format!("`{v}` is not `{flag}`"))),
+        })
+        .collect()
+}
+
+pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
+    let allow = parse_allow(&args.report.allow)?;
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(Usage(format!("`--timeout {}` must be a number of seconds between 0 and 3600", args.timeout)));
+    }
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4)
+    });
+    if jobs == 0 {
+        return Err(Usage("`--jobs` must be at least 1".to_owned()));
+    }
+    let options = audit::Options {
+        urls: args.urls,
+        policy_paths: default_paths(args.policy)?,
+        name: args.name,
+        cmp: args.cmp,
+        browser: args.browser,
+        widget: args.widget,
+        timeout: Duration::from_secs_f64(args.timeout),
+        cookies: pairs(&args.cookie, '=', "NAME=VALUE")?,
+        headers: pairs(&args.header, ':', "NAME:VALUE")?,
+        evidence: args.evidence,
+        jobs,
+    };
+    let mut report = match audit::run(&options) {
+        Ok(report) => report,
+        Err(Error::Usage(message)) | Err(Error::Fault(message)) => return Err(Usage(message)),
+        Err(Error::Policy(mut checked)) => {
+            eprintln!("error: the policies have errors, so nothing was audited");
+            return Ok(super::report(&mut checked, &args.report, &allow));
+        }
+    };
+    let findings = &mut report.findings;
+    findings.retain(|d| !allow.contains(&d.code));
+    if !args.report.deny.is_empty() {
+        for d in findings.iter_mut() {
+            d.severity = Severity::Error;
+        }
+    }
+    let sources = &report.checked.sources;
+    match args.report.format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{}", diagnostics::human::render(findings, sources, color));
+            let errors = findings.iter().filter(|d| d.is_error()).count();
+            let warnings = findings.len() - errors;
+            let _ = writeln!(
+                err,
+                "audited {} URL{} in {} scenarios ({:.1} s): {}",
+                report.urls,
+                if report.urls == 1 { "" } else { "s" },
+                report.scenarios,
+                report.elapsed.as_secs_f64(),
+                match (errors, warnings) {
+                    (0, 0) => "no problems".to_owned(),
+                    (e, w) => format!("{e} error{}, {w} warning{}", if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" }),
+                }
+            );
+            if let Some(dir) = &options.evidence {
+                let _ = writeln!(err, "evidence: {} files in `{}`", report.evidence.len(), dir.display());
+            }
+        }
+        Format::Json => print!("{}", diagnostics::json::render(findings, sources)),
+        Format::Sarif => print!("{}", diagnostics::sarif::render(findings, sources)),
+        Format::Github => print!("{}", diagnostics::github::render(findings, sources)),
+    }
+    Ok(if findings.iter().any(|d| d.is_error()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
