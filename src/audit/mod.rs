@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use tokio::time::timeout_at;
 
 use crate::diagnostics::Diagnostic;
@@ -145,7 +145,9 @@ async fn run_all(chromium: &Chromium, plans: &[(String, Plan)], setup: &Setup, o
         .flat_map(|(url, plan)| scenario::all(plan).into_iter().map(move |s| (url.as_str(), plan, s)))
         .collect();
     let count = jobs.len();
-    let results: Vec<Result<(Vec<Diagnostic>, Vec<PathBuf>), String>> = futures::stream::iter(jobs)
+    // The first fault ends the audit: the scenarios still running are dropped with their tabs,
+    // and the caller closes the browser.
+    let results: Vec<(Vec<Diagnostic>, Vec<PathBuf>)> = futures::stream::iter(jobs)
         .map(|(url, plan, scenario)| async move {
             let begun = Instant::now();
             let (observations, requests) = run_scenario(chromium, plan, url, &scenario, setup, options.timeout).await?;
@@ -165,12 +167,12 @@ async fn run_all(chromium: &Chromium, plans: &[(String, Plan)], setup: &Setup, o
             Ok((findings, files))
         })
         .buffered(options.jobs.max(1))
-        .collect()
-        .await;
+        .try_collect()
+        .await
+        .map_err(Error::Fault)?;
     let mut findings = Vec::new();
     let mut files = Vec::new();
-    for result in results {
-        let (f, e) = result.map_err(Error::Fault)?;
+    for (f, e) in results {
         findings.extend(f);
         files.extend(e);
     }
@@ -192,7 +194,7 @@ async fn run_scenario(
     let tab = timeout_at(deadline, Tab::open(chromium, plan, url, setup))
         .await
         .map_err(|_| late("the browser did not open a tab"))??;
-    let result = steps(&tab, plan, url, scenario, deadline, &late).await;
+    let result = steps(chromium, &tab, plan, url, scenario, deadline, &late).await;
     let requests = tab.requests();
     tab.close(chromium).await;
     result.map(|observations| (observations, requests))
@@ -203,6 +205,7 @@ async fn run_scenario(
 const QUIET: Duration = Duration::from_millis(600);
 
 async fn steps(
+    chromium: &Chromium,
     tab: &Tab,
     plan: &Plan,
     url: &str,
@@ -259,7 +262,7 @@ async fn steps(
         state = state.after(step, plan);
         let seen = timeout_at(
             deadline,
-            observe::observe(tab, plan, (index, step.label()), &state, calls_before),
+            observe::observe(chromium, tab, plan, (index, step.label()), &state, calls_before),
         )
         .await
         .map_err(|_| late("the page did not answer the audit"))??;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::browser::Chromium;
 use super::plan::Plan;
 use super::scenario::Consent;
 use super::session::{Request, Tab};
@@ -83,6 +84,7 @@ fn script(plan: &Plan) -> String {
 /// Reads the page after a step. `calls_before` is how many widget calls the previous
 /// observation of the same document saw, so that `new_calls` holds this step's only.
 pub async fn observe(
+    chromium: &Chromium,
     tab: &Tab,
     plan: &Plan,
     step: (usize, String),
@@ -91,7 +93,7 @@ pub async fn observe(
 ) -> Result<Observation, String> {
     let page = tab.eval(&script(plan)).await?;
     let cookies = tab
-        .cookies()
+        .cookies(chromium)
         .await?
         .into_iter()
         .filter(|c| c.name.starts_with(&plan.cookie_prefix))

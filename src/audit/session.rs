@@ -16,7 +16,7 @@ use chromiumoxide::cdp::browser_protocol::inspector::EventTargetCrashed;
 use chromiumoxide::cdp::browser_protocol::network::{
     self, CookieParam, ErrorReason, EventLoadingFailed, EventRequestWillBeSent, EventResponseReceived,
 };
-use chromiumoxide::cdp::browser_protocol::page::{EventLoadEventFired, NavigateParams, ReloadParams};
+use chromiumoxide::cdp::browser_protocol::page::{AddScriptToEvaluateOnNewDocumentParams, EventLoadEventFired, NavigateParams, ReloadParams};
 use chromiumoxide::cdp::browser_protocol::storage::GetCookiesParams;
 use chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
@@ -259,6 +259,14 @@ impl Tab {
             }
         }));
 
+        // A visitor's browser says `navigator.webdriver = false`; CMPs hide their banner from
+        // automation (vanilla-cookieconsent's `hideFromBots`), which would leave nothing to
+        // answer. Headless Chromium says true whatever its flags, so the page is told otherwise.
+        page.execute(AddScriptToEvaluateOnNewDocumentParams::new(
+            "Object.defineProperty(Navigator.prototype, 'webdriver', {get: () => false, configurable: true});",
+        ))
+        .await
+        .map_err(cdp)?;
         page.execute(network::EnableParams::default()).await.map_err(cdp)?;
         let pattern = RequestPattern::builder()
             .url_pattern("*")
@@ -351,11 +359,13 @@ impl Tab {
     }
 
     /// Every cookie of this scenario's profile, whatever its domain.
-    pub async fn cookies(&self) -> Result<Vec<network::Cookie>, String> {
+    pub async fn cookies(&self, chromium: &Chromium) -> Result<Vec<network::Cookie>, String> {
+        // Asked of the browser, not the page: only the browser target may name a context.
         let params = GetCookiesParams {
             browser_context_id: Some(self.context.clone()),
         };
-        self.page
+        chromium
+            .browser
             .execute(params)
             .await
             .map(|r| r.result.cookies.clone())
