@@ -161,7 +161,8 @@ fn every_code_has_a_page_in_the_fixed_shape() {
 #[test]
 fn code_page_examples_fail_and_fixes_pass() {
     let mut failures = Vec::new();
-    for &code in Code::ALL {
+    // The audit's pages show a web page and its finding; tests/audit.rs serves and audits them.
+    for &code in Code::ALL.iter().filter(|c| !c.is_audit()) {
         let Ok(page) = std::fs::read_to_string(code_page(code)) else {
             continue;
         };

@@ -204,7 +204,8 @@ fn show(v: &[Found]) -> String {
 fn every_code_has_failing_and_passing_fixtures() {
     let fixtures = fixtures();
     let mut missing = Vec::new();
-    for code in Code::ALL {
+    // The audit's codes judge a deployed page, not a policy: tests/audit.rs holds them.
+    for code in Code::ALL.iter().filter(|c| !c.is_audit()) {
         let of_code: Vec<&Fixture> = fixtures.iter().filter(|f| f.code == *code).collect();
         if !of_code.iter().any(|f| !f.pass) {
             missing.push(format!("{code}: no `fail-*` fixture"));

@@ -1,0 +1,338 @@
+//! `consentc audit` in a real Chromium (audit.md): the demo site passes every scenario with each
+//! of its CMPs; the explain pages' broken pages (docs/codes/CP0501.md to CP0506.md) are each
+//! caught with their code and evidence, and their fixes pass; faults (no browser, a URL that does
+//! not answer, a CMP that never loads, a page that never settles, a browser that dies) end in a
+//! clear error with exit 2, within `--timeout`, with no browser left running.
+//!
+//! Pages are served by a static server on 127.0.0.1 (tests/support/audit_site.rs), the demo site
+//! by its own node server; Intercom's widget is the browser suite's stand-in (`--widget`).
+
+#[path = "support/audit_site.rs"]
+mod audit_site;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use audit_site::{audit, ready, root, stderr, stdout, widget_file, Answer, Site};
+use serde_json::Value;
+
+const POLICY: &str = "examples/demo-site/demo.policy";
+
+/// The ```html blocks (and the ```policy block) under `## Example` and `## Fix` of an explain page.
+fn examples(code: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let page = std::fs::read_to_string(root().join(format!("docs/codes/{code}.md"))).expect("explain page");
+    let (mut example, mut fix, mut fix_policies) = (Vec::new(), Vec::new(), Vec::new());
+    let mut section = "";
+    let mut open: Option<(String, String)> = None;
+    for line in page.lines() {
+        if let Some((lang, mut text)) = open.take() {
+            if line.trim() == "```" {
+                match (section, lang.as_str()) {
+                    ("## Example", "html") => example.push(text),
+                    ("## Fix", "html") => fix.push(text),
+                    ("## Fix", "policy") => fix_policies.push(text),
+                    _ => {}
+                }
+            } else {
+                text.push_str(line);
+                text.push('\n');
+                open = Some((lang, text));
+            }
+            continue;
+        }
+        if line.starts_with("## ") {
+            section = match line.trim() {
+                "## Example" => "## Example",
+                "## Fix" => "## Fix",
+                _ => "",
+            };
+        } else if let Some(lang) = line.trim().strip_prefix("```") {
+            open = Some((lang.to_owned(), String::new()));
+        }
+    }
+    (example, fix, fix_policies)
+}
+
+/// The findings of a `--format json` run, by URL: (code, severity, message).
+fn findings(json: &str) -> HashMap<String, Vec<(String, String, String)>> {
+    let value: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("json output: {e}\n{json}"));
+    let mut out: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    for d in value["diagnostics"].as_array().expect("diagnostics") {
+        assert!(d["line"].is_null() && d["column"].is_null(), "a finding has no line: {d}");
+        let file = d["file"].as_str().expect("the URL stands where the file would").to_owned();
+        out.entry(file).or_default().push((
+            d["code"].as_str().unwrap_or_default().to_owned(),
+            d["severity"].as_str().unwrap_or_default().to_owned(),
+            d["message"].as_str().unwrap_or_default().to_owned(),
+        ));
+    }
+    out
+}
+
+fn codes(list: Option<&Vec<(String, String, String)>>) -> Vec<String> {
+    let mut codes: Vec<String> = list.into_iter().flatten().map(|(c, _, _)| c.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// No browser left behind by an audit whose TMPDIR was `tmp` (the kill may take a moment to
+/// reach the browser's helper processes).
+fn assert_no_browser_left(tmp: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = audit_site::processes_under(tmp);
+        if left.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "browser processes left running:\n{}", left.join("\n"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_explain_pages_broken_pages_are_caught_and_their_fixes_pass() {
+    if !ready("the audit's explain-page test") {
+        return;
+    }
+    let dist = audit_site::build_demo();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Each code's broken pages at /app/<code>/example-N/ and fixes at /app/<code>/fix-N/, all
+    // audited in one run (one browser, every scenario of every URL).
+    let mut pages = HashMap::new();
+    let mut expected: Vec<(String, &str, bool)> = Vec::new();
+    for code in ["CP0501", "CP0502", "CP0503", "CP0504", "CP0505"] {
+        let (example, fix, _) = examples(code);
+        assert!(!example.is_empty() && !fix.is_empty(), "{code}: no ```html example or fix");
+        for (kind, list) in [("example", example), ("fix", fix)] {
+            for (n, html) in list.into_iter().enumerate() {
+                let path = format!("/app/{}/{kind}-{n}/", code.to_lowercase());
+                pages.insert(path.clone(), Answer::Page(html));
+                expected.push((path, code, kind == "example"));
+            }
+        }
+    }
+    let site = Site::start(dist.path(), pages);
+    let widget = widget_file(tmp.path(), None);
+    let evidence = tmp.path().join("evidence");
+    // app.site.localhost: Chromium resolves *.localhost to the loopback address, and the page
+    // gets a parent domain (site.localhost) for CP0504's cookie.
+    let urls: Vec<String> = expected.iter().map(|(p, _, _)| site.url("app.site.localhost", p)).collect();
+    let mut args = vec![
+        "--policy",
+        POLICY,
+        "--name",
+        "demo",
+        "--cmp",
+        "cookieconsent",
+        "--widget",
+        widget.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+        "--evidence",
+        evidence.to_str().expect("utf-8 path"),
+    ];
+    args.extend(urls.iter().map(String::as_str));
+    let out = audit(&args, tmp.path());
+    assert_eq!(out.status.code(), Some(1), "findings exit 1\n{}", stderr(&out));
+    let found = findings(&stdout(&out));
+    for ((path, code, broken), url) in expected.iter().zip(&urls) {
+        let got = codes(found.get(url));
+        if *broken {
+            assert!(got.iter().any(|c| c == code), "{path}: expected {code}, got {got:?}");
+        } else {
+            assert!(got.is_empty(), "{path}: the fix of {code} must pass, got {:?}", found.get(url));
+        }
+    }
+
+    // The findings say which scenario, as the explain pages show them.
+    let by_code = |code: &str| -> Vec<String> {
+        let url = &urls[expected.iter().position(|(_, c, b)| *c == code && *b).expect("example")];
+        found[url].iter().filter(|(c, _, _)| c == code).map(|(_, _, m)| m.clone()).collect()
+    };
+    let m = by_code("CP0501");
+    assert!(
+        m.iter().any(|m| m.starts_with("a request to `https://widget.intercom.io/widget/demo1234` before `support` was granted (scenario: first visit, step: load)")),
+        "{m:?}"
+    );
+    let m = by_code("CP0503");
+    assert!(
+        m.iter().any(|m| m.starts_with("`trackEvent`") && m.contains("while `analytics` was refused (scenario: only `support` granted")),
+        "{m:?}"
+    );
+    let m = by_code("CP0504");
+    assert!(
+        m.iter().any(|m| m.contains("`intercom-id-demo1234` on `.site.localhost` (path `/app`)") && m.contains("scenario: everything granted, then withdrawn")),
+        "{m:?}"
+    );
+    assert!(
+        by_code("CP0505").iter().any(|m| m.starts_with("the policy's loader did not run before the visitor answered")),
+        "CP0505 for the gated loader"
+    );
+    // CP0501's page also loads the widget by its own snippet: CP0505 names the page as the
+    // initiator.
+    let url0501 = &urls[0];
+    assert!(
+        found[url0501].iter().any(|(c, _, m)| c == "CP0505" && m.contains("was loaded by the script `http://app.site.localhost")),
+        "{:?}",
+        found[url0501]
+    );
+
+    // Evidence: JSON and HAR per scenario, and the request with its initiator.
+    let folder = evidence.join(format!("app.site.localhost_{}_app_cp0501_example-0", site.port));
+    for scenario in ["first-visit", "all-refused", "only-support", "only-guidance", "only-analytics", "withdrawn"] {
+        for ext in ["json", "har"] {
+            assert!(folder.join(format!("{scenario}.{ext}")).is_file(), "no {scenario}.{ext} in {}", folder.display());
+        }
+    }
+    let first = read_json(&folder.join("first-visit.json"));
+    let request = &first["steps"][0]["requests"][0];
+    assert_eq!(request["url"], "https://widget.intercom.io/widget/demo1234", "{first}");
+    assert_eq!(request["initiator"]["type"], "script", "{request}");
+    assert_eq!(request["answered_by_audit"], "widget", "{request}");
+    let har = read_json(&folder.join("first-visit.har"));
+    let entries = har["log"]["entries"].as_array().expect("entries");
+    assert!(entries.iter().any(|e| e["request"]["url"] == "https://widget.intercom.io/widget/demo1234"));
+    assert!(entries.iter().any(|e| e["request"]["url"].as_str().is_some_and(|u| u.ends_with("/consentc/intercom-loader.cookieconsent.js")) && e["response"]["status"] == 200));
+    let withdrawn = read_json(&evidence.join(format!("app.site.localhost_{}_app_cp0504_example-0", site.port)).join("withdrawn.json"));
+    let left = &withdrawn["steps"][2]["cookies"];
+    assert!(
+        left.as_array().is_some_and(|c| c.iter().any(|c| c["domain"] == ".site.localhost" && c["path"] == "/app")),
+        "{left}"
+    );
+    assert_no_browser_left(tmp.path());
+}
+
+#[test]
+fn a_widget_talking_to_another_region_is_a_warning_that_deny_turns_into_an_error() {
+    if !ready("the audit's region test") {
+        return;
+    }
+    let dist = audit_site::build_demo();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (example, _, fix_policies) = examples("CP0506");
+    let site = Site::start(dist.path(), HashMap::from([("/app/".to_owned(), Answer::Page(example[0].clone()))]));
+    let us = widget_file(tmp.path(), Some("api-iam.intercom.io"));
+    let url = site.url("127.0.0.1", "/app/");
+    let common = ["--name", "demo", "--cmp", "cookieconsent", "--widget", us.to_str().expect("utf-8"), "--format", "json"];
+    let mut args = vec!["--policy", POLICY];
+    args.extend(common);
+    args.push(&url);
+    let out = audit(&args, tmp.path());
+    assert_eq!(out.status.code(), Some(0), "a warning alone exits 0\n{}", stderr(&out));
+    let found = findings(&stdout(&out));
+    let list = &found[&url];
+    assert_eq!(codes(Some(list)), ["CP0506"], "{list:?}");
+    assert!(list.iter().all(|(_, s, _)| s == "warning"));
+    assert!(
+        list.iter().any(|(_, _, m)| m.starts_with("the widget talked to `api-iam.intercom.io`, a host of region `us`, but the policy's region is `eu`")),
+        "{list:?}"
+    );
+    // The fix: a policy that says where the workspace is.
+    let fixed = tmp.path().join("fixed.policy");
+    std::fs::write(&fixed, &fix_policies[0]).expect("write policy");
+    let mut args = vec!["--policy", fixed.to_str().expect("utf-8"), "--deny", "warnings"];
+    args.extend(common);
+    args.push(&url);
+    let out = audit(&args, tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(findings(&stdout(&out)).is_empty());
+    assert_no_browser_left(tmp.path());
+}
+
+/// Starts examples/demo-site/serve.mjs for one CMP and returns it with its URL.
+fn demo_site(cmp: &str) -> (std::process::Child, String) {
+    let mut child = Command::new("node")
+        .args(["examples/demo-site/serve.mjs", "--port", "0", "--cmp", cmp])
+        .env("CONSENTC", env!("CARGO_BIN_EXE_consentc"))
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("node examples/demo-site/serve.mjs");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let url = loop {
+        let line = lines.next().and_then(Result::ok).unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!("the demo server did not start")
+        });
+        if let Some(at) = line.find("http://127.0.0.1:") {
+            break line[at..].trim().to_owned();
+        }
+    };
+    (child, url)
+}
+
+#[test]
+fn the_demo_site_keeps_its_policy_in_every_scenario_with_each_cmp() {
+    if !ready("the audit's demo-site test") {
+        return;
+    }
+    if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        assert!(std::env::var_os("CI").is_none(), "node is needed");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let widget = widget_file(tmp.path(), None);
+    for cmp in ["cookieconsent", "klaro"] {
+        let (mut server, url) = demo_site(cmp);
+        let evidence = tmp.path().join(cmp);
+        let app = format!("{url}app/");
+        let out = audit(
+            &[
+                "--policy",
+                POLICY,
+                "--name",
+                "demo",
+                "--cmp",
+                cmp,
+                "--widget",
+                widget.to_str().expect("utf-8"),
+                "--evidence",
+                evidence.to_str().expect("utf-8"),
+                &app,
+                &url,
+            ],
+            tmp.path(),
+        );
+        let _ = server.kill();
+        let _ = server.wait();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{cmp}:\n{err}");
+        assert!(err.contains("audited 2 URLs in 12 scenarios") && err.contains("no problems"), "{err}");
+        // Not a vacuous pass: the grant loaded and booted the widget, the withdrawal undid it.
+        let folder = evidence.join(audit_site_slug(&app));
+        let only = read_json(&folder.join("only-support.json"));
+        assert_eq!(only["steps"][1]["widget"]["booted"], true, "{cmp}: {only}");
+        assert_eq!(only["steps"][1]["cookies"].as_array().map(Vec::len), Some(3), "{cmp}: {only}");
+        let withdrawn = read_json(&folder.join("withdrawn.json"));
+        assert_eq!(withdrawn["steps"][1]["widget"]["booted"], true, "{cmp}");
+        assert_eq!(withdrawn["steps"][2]["cookies"], serde_json::json!([]), "{cmp}");
+        assert_eq!(withdrawn["steps"][2]["dom"], serde_json::json!([]), "{cmp}");
+        // The home page is outside `pages`: nothing of Intercom even with everything granted.
+        let home = read_json(&evidence.join(audit_site_slug(&url)).join("withdrawn.json"));
+        assert_eq!(home["steps"][1]["requests"], serde_json::json!([]), "{cmp}");
+    }
+    assert_no_browser_left(tmp.path());
+}
+
+/// The evidence folder's name for a URL (src/audit/evidence.rs, `slug`).
+fn audit_site_slug(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let mut out: String = rest
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
