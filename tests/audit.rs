@@ -336,3 +336,138 @@ fn audit_site_slug(url: &str) -> String {
     }
     out
 }
+
+/// The page every fault test starts from: the demo policy's loader and CMP, as it should be.
+fn good_page() -> String {
+    examples("CP0501").1[0].clone()
+}
+
+fn parent_of(pid: &str) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid ...`; comm may hold spaces, so read after its closing parenthesis.
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1).map(str::to_owned)
+}
+
+#[test]
+fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
+    // Usage errors come before any browser: a URL that is no http URL, an ambiguous choice.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = audit(&["--policy", POLICY, "ftp://example.test/"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("error: `ftp://example.test/` is not an http or https URL"), "{}", stderr(&out));
+    let out = audit(&["--policy", POLICY, "http://127.0.0.1:9/app/"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("more than one policy and CMP could audit `http://127.0.0.1:9/app/`; choose one: `--name demo --cmp cookieconsent`"),
+        "{err}"
+    );
+    // No browser: one named that is not there.
+    let out = audit(&["--policy", POLICY, "--name", "demo", "--cmp", "klaro", "--browser", "/nonexistent/chromium", "http://127.0.0.1:9/app/"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("error: no browser at `/nonexistent/chromium` (`--browser`)"), "{}", stderr(&out));
+
+    if !ready("the audit's fault test") {
+        return;
+    }
+    let dist = audit_site::build_demo();
+    let widget = widget_file(tmp.path(), None);
+    let no_cmp = good_page().replace("<script src=\"/vendor/vanilla-cookieconsent/cookieconsent.umd.js\"></script>", "");
+    let busy = good_page().replace("</body>", "<script>setInterval(() => fetch('/tick?' + Date.now()), 100);</script></body>");
+    let never_loads = good_page().replace("<body>", "<body><img src=\"/hang\" alt=\"\">");
+    let site = Site::start(
+        dist.path(),
+        HashMap::from([
+            ("/app/no-cmp/".to_owned(), Answer::Page(no_cmp)),
+            ("/app/slow/".to_owned(), Answer::Page(never_loads)),
+            ("/hang".to_owned(), Answer::Hang),
+            ("/app/busy/".to_owned(), Answer::Page(busy)),
+        ]),
+    );
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let unreachable = format!("http://127.0.0.1:{closed}/app/");
+    let cases = [
+        (unreachable.clone(), format!("`{unreachable}` does not answer (net::ERR_CONNECTION_REFUSED)")),
+        (site.url("127.0.0.1", "/app/no-cmp/"), "the CMP `cookieconsent` never loaded within 4 s".to_owned()),
+        (site.url("127.0.0.1", "/app/slow/"), "the page did not finish loading (its load event never fired) within 4 s".to_owned()),
+        (site.url("127.0.0.1", "/app/busy/"), "the page did not settle (it kept making requests) within 4 s".to_owned()),
+    ];
+    for (url, expected) in &cases {
+        let run = tempfile::tempdir().expect("tempdir");
+        let started = Instant::now();
+        let out = audit(
+            &["--policy", POLICY, "--name", "demo", "--cmp", "cookieconsent", "--widget", widget.to_str().expect("utf-8"), "--timeout", "4", url],
+            run.path(),
+        );
+        let took = started.elapsed();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{url}: {err}");
+        assert!(err.starts_with("error: scenario `") && err.contains(expected.as_str()), "{url}: expected `{expected}` in:\n{err}");
+        // One scenario's timeout, the browser's start and its close; never the sum of all.
+        assert!(took < Duration::from_secs(20), "{url}: took {took:?}");
+        assert_no_browser_left(run.path());
+    }
+
+    // The browser dies during the audit (killed here, as a crash would end it).
+    let run = tempfile::tempdir().expect("tempdir");
+    let child = Command::new(env!("CARGO_BIN_EXE_consentc"))
+        .args(["audit", "--policy", POLICY, "--name", "demo", "--cmp", "cookieconsent", "--timeout", "60"])
+        .arg(site.url("127.0.0.1", "/app/slow/"))
+        .current_dir(root())
+        .env("TMPDIR", run.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run consentc audit");
+    let audit_pid = child.id().to_string();
+    let started = Instant::now();
+    let browser = loop {
+        let found = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|pid| parent_of(pid).as_deref() == Some(audit_pid.as_str()));
+        if let Some(pid) = found {
+            break pid;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the audit started no browser");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    let killed = Command::new("kill").args(["-KILL", &browser]).status().expect("kill");
+    assert!(killed.success());
+    let killed_at = Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("the browser"), "{err}");
+    assert!(killed_at.elapsed() < Duration::from_secs(15), "a dead browser is noticed at once, not at --timeout");
+    assert_no_browser_left(run.path());
+}
+
+#[test]
+fn findings_render_with_the_url_in_place_of_the_file() {
+    use consentc::diagnostics::{github, human, json, sarif, Code, Diagnostic};
+    let url = "https://preview.example.test/app/";
+    let d = Diagnostic::new(Code::CP0501, "a request to `https://widget.intercom.io/widget/x` before `support` was granted (scenario: first visit, step: load)")
+        .help("load Intercom only through the policy's loader")
+        .at_location(url);
+    let sources = consentc::source::SourceMap::default();
+    let text = human::render(std::slice::from_ref(&d), &sources, false);
+    assert!(text.starts_with("error[CP0501]: a request to"), "{text}");
+    assert!(text.contains(&format!("  --> {url}\n")) && text.contains("  help: load Intercom"), "{text}");
+    let j: Value = serde_json::from_str(&json::render(std::slice::from_ref(&d), &sources)).expect("json");
+    assert_eq!(j["diagnostics"][0]["file"], url);
+    assert!(j["diagnostics"][0]["line"].is_null() && j["diagnostics"][0]["column"].is_null());
+    let s: Value = serde_json::from_str(&sarif::render(std::slice::from_ref(&d), &sources)).expect("sarif");
+    let location = &s["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], url);
+    assert!(location.get("region").is_none(), "no region: {location}");
+    let g = github::render(std::slice::from_ref(&d), &sources);
+    assert!(g.starts_with("::error title=CP0501::https%3A") || g.starts_with("::error title=CP0501::https:"), "{g}");
+    assert!(!g.contains("file="), "an annotation without a file: {g}");
+}

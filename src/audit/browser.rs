@@ -3,6 +3,8 @@
 //! return, an error or a panic still ends it; `close` asks politely first.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
@@ -74,9 +76,26 @@ fn executable(path: &Path) -> Option<PathBuf> {
     Some(path.to_path_buf())
 }
 
+/// Whether a child process still runs: on Linux, its `/proc` entry exists and is no zombie.
+/// Elsewhere the audit relies on the commands' own timeouts.
+fn alive(pid: u32) -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}
+
 /// A running browser. Dropping it kills the process; its profile directory goes with it.
 pub struct Chromium {
     pub browser: Browser,
+    /// Set when the connection to the browser ends: it exited or was killed.
+    pub gone: Arc<AtomicBool>,
     handler: tokio::task::JoinHandle<()>,
     _profile: tempfile::TempDir,
 }
@@ -99,13 +118,31 @@ impl Chromium {
             .request_timeout(timeout)
             .build()
             .map_err(|e| format!("cannot configure the browser: {e}"))?;
-        let (browser, mut handler) = Browser::launch(config)
+        let (mut browser, mut handler) = Browser::launch(config)
             .await
             .map_err(|e| format!("cannot start the browser `{}`: {e}", executable.display()))?;
         // The connection's events must be read for any command to complete.
-        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        let gone = Arc::new(AtomicBool::new(false));
+        let flag = gone.clone();
+        let handler = tokio::spawn(async move {
+            while handler.next().await.is_some() {}
+            flag.store(true, Ordering::SeqCst);
+        });
+        // chromiumoxide's handler does not end when the browser dies (its commands wait for their
+        // timeout instead), so the process itself is watched: every wait in the scenarios stops
+        // at once when it is gone.
+        if let Some(pid) = browser.get_mut_child().and_then(|c| c.as_mut_inner().id()) {
+            let flag = gone.clone();
+            tokio::spawn(async move {
+                while alive(pid) {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                flag.store(true, Ordering::SeqCst);
+            });
+        }
         Ok(Chromium {
             browser,
+            gone,
             handler,
             _profile: profile,
         })

@@ -190,14 +190,27 @@ async fn run_scenario(
 ) -> Result<(Vec<Observation>, Vec<session::Request>), String> {
     let deadline = tokio::time::Instant::now() + timeout;
     let seconds = timeout.as_secs_f64();
-    let late = |what: &str| format!("{what} within {seconds} s (scenario: {} on `{url}`); raise `--timeout` if the page is only slow", scenario.title);
+    let late = |what: &str| format!("{what} within {seconds} s; raise `--timeout` if the page is only slow");
     let tab = timeout_at(deadline, Tab::open(chromium, plan, url, setup))
         .await
-        .map_err(|_| late("the browser did not open a tab"))??;
+        .map_err(|_| late("the browser did not open a tab"))
+        .and_then(|opened| opened)
+        .map_err(|e| format!("scenario `{}` on `{url}`: {e}", scenario.title))?;
     let result = steps(chromium, &tab, plan, url, scenario, deadline, &late).await;
     let requests = tab.requests();
     tab.close(chromium).await;
-    result.map(|observations| (observations, requests))
+    result
+        .map(|observations| (observations, requests))
+        .map_err(|e| format!("scenario `{}` on `{url}`: {e}", scenario.title))
+}
+
+/// Why a load timed out: the server never answered, or the page never finished loading.
+fn unfinished(tab: &Tab, url: &str) -> String {
+    if tab.document_answered() {
+        "the page did not finish loading (its load event never fired)".to_owned()
+    } else {
+        format!("`{url}` did not answer")
+    }
 }
 
 /// How long the page must make no new request to count as settled: the loader's adapters poll
@@ -223,12 +236,12 @@ async fn steps(
             Step::Load => {
                 timeout_at(deadline, tab.navigate(url))
                     .await
-                    .map_err(|_| late(&format!("`{url}` did not answer")))??;
+                    .map_err(|_| late(&unfinished(tab, url)))??;
             }
             Step::Reload => {
                 timeout_at(deadline, tab.reload())
                     .await
-                    .map_err(|_| late("the page did not reload"))??;
+                    .map_err(|_| late(&unfinished(tab, url)))??;
             }
             Step::Choose(choice) => {
                 let script = cmp::script(plan, choice);
@@ -255,7 +268,13 @@ async fn steps(
         let expected = if matches!(step, Step::Choose(_)) { loads } else { loads + 1 };
         timeout_at(deadline, tab.settle(expected, QUIET))
             .await
-            .map_err(|_| late("the page did not settle"))??;
+            .map_err(|_| {
+                if tab.loads() < expected {
+                    late(&unfinished(tab, url))
+                } else {
+                    late("the page did not settle (it kept making requests)")
+                }
+            })??;
         if !matches!(step, Step::Choose(_)) {
             calls_before = 0;
         }

@@ -96,6 +96,7 @@ pub struct Log {
 
 pub struct Tab {
     pub page: Page,
+    gone: Arc<std::sync::atomic::AtomicBool>,
     context: BrowserContextId,
     pub log: Arc<Mutex<Log>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -287,6 +288,7 @@ impl Tab {
         }
         Ok(Tab {
             page,
+            gone: chromium.gone.clone(),
             context,
             log,
             tasks,
@@ -298,13 +300,29 @@ impl Tab {
         lock(&self.log).step = step;
     }
 
+    /// Runs a browser command, or fails at once when the browser is gone (a command to a dead
+    /// browser would otherwise wait for chromiumoxide's request timeout).
+    async fn guarded<T>(&self, command: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
+        let gone = async {
+            while !self.gone.load(std::sync::atomic::Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::select! {
+            result = command => result,
+            () = gone => Err("the browser exited (it crashed or was killed)".to_owned()),
+        }
+    }
+
     /// Navigates; an error page (`net::ERR_CONNECTION_REFUSED`) is an error naming the URL.
     pub async fn navigate(&self, url: &str) -> Result<(), String> {
-        let answer = self
-            .page
-            .execute(NavigateParams::new(url))
-            .await
-            .map_err(|e| format!("cannot load `{url}`: {e}"))?;
+        let command = async {
+            self.page
+                .execute(NavigateParams::new(url))
+                .await
+                .map_err(|e| format!("cannot load `{url}`: {e}"))
+        };
+        let answer = self.guarded(command).await?;
         if let Some(error) = &answer.result.error_text {
             return Err(format!("`{url}` does not answer ({error})"));
         }
@@ -312,11 +330,21 @@ impl Tab {
     }
 
     pub async fn reload(&self) -> Result<(), String> {
-        self.page
-            .execute(ReloadParams::default())
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("cannot reload the page: {e}"))
+        let command = async {
+            self.page
+                .execute(ReloadParams::default())
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("cannot reload the page: {e}"))
+        };
+        self.guarded(command).await
+    }
+
+    /// Whether the server answered the latest document request of the page.
+    pub fn document_answered(&self) -> bool {
+        let log = lock(&self.log);
+        let document = log.requests.iter().rev().find(|r| r.resource_type.as_deref() == Some("Document"));
+        document.is_some_and(|r| r.status.is_some())
     }
 
     pub fn loads(&self) -> usize {
@@ -335,6 +363,9 @@ impl Tab {
             if self.crashed() {
                 return Err("the browser's page crashed".to_owned());
             }
+            if self.gone.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err("the browser exited (it crashed or was killed)".to_owned());
+            }
             let (count, loaded) = {
                 let log = lock(&self.log);
                 (log.requests.len(), log.loads >= loads)
@@ -350,11 +381,13 @@ impl Tab {
 
     /// Evaluates an expression (awaiting a promise) and returns its JSON value.
     pub async fn eval(&self, expression: &str) -> Result<serde_json::Value, String> {
-        let result = self
-            .page
-            .evaluate_expression(expression)
-            .await
-            .map_err(|e| format!("cannot run the audit's script in the page: {e}"))?;
+        let command = async {
+            self.page
+                .evaluate_expression(expression)
+                .await
+                .map_err(|e| format!("cannot run the audit's script in the page: {e}"))
+        };
+        let result = self.guarded(command).await?;
         Ok(result.value().cloned().unwrap_or(serde_json::Value::Null))
     }
 
@@ -364,12 +397,15 @@ impl Tab {
         let params = GetCookiesParams {
             browser_context_id: Some(self.context.clone()),
         };
-        chromium
-            .browser
-            .execute(params)
-            .await
-            .map(|r| r.result.cookies.clone())
-            .map_err(|e| format!("cannot read the cookies: {e}"))
+        let command = async {
+            chromium
+                .browser
+                .execute(params)
+                .await
+                .map(|r| r.result.cookies.clone())
+                .map_err(|e| format!("cannot read the cookies: {e}"))
+        };
+        self.guarded(command).await
     }
 
     pub fn requests(&self) -> Vec<Request> {
