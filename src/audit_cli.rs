@@ -55,7 +55,9 @@ fn pairs(values: &[String], separator: char, flag: &str) -> Result<Vec<(String, 
     values
         .iter()
         .map(|v| match v.split_once(separator) {
-            Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_owned(), value.trim_start().to_owned())),
+            Some((name, value)) if !name.trim().is_empty() => {
+                Ok((name.trim().to_owned(), value.trim_start().to_owned()))
+            }
             _ => Err(Usage(format!("`{v}` is not `{flag}`"))),
         })
         .collect()
@@ -64,7 +66,10 @@ fn pairs(values: &[String], separator: char, flag: &str) -> Result<Vec<(String, 
 pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
     let allow = parse_allow(&args.report.allow)?;
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
-        return Err(Usage(format!("`--timeout {}` must be a number of seconds between 0 and 3600", args.timeout)));
+        return Err(Usage(format!(
+            "`--timeout {}` must be a number of seconds between 0 and 3600",
+            args.timeout
+        )));
     }
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -120,7 +125,11 @@ pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
                 report.elapsed.as_secs_f64(),
                 match (errors, warnings) {
                     (0, 0) => "no problems".to_owned(),
-                    (e, w) => format!("{e} error{}, {w} warning{}", if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" }),
+                    (e, w) => format!(
+                        "{e} error{}, {w} warning{}",
+                        if e == 1 { "" } else { "s" },
+                        if w == 1 { "" } else { "s" }
+                    ),
                 }
             );
             if let Some(dir) = &options.evidence {

@@ -60,8 +60,14 @@ fn findings(json: &str) -> HashMap<String, Vec<(String, String, String)>> {
     let value: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("json output: {e}\n{json}"));
     let mut out: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
     for d in value["diagnostics"].as_array().expect("diagnostics") {
-        assert!(d["line"].is_null() && d["column"].is_null(), "a finding has no line: {d}");
-        let file = d["file"].as_str().expect("the URL stands where the file would").to_owned();
+        assert!(
+            d["line"].is_null() && d["column"].is_null(),
+            "a finding has no line: {d}"
+        );
+        let file = d["file"]
+            .as_str()
+            .expect("the URL stands where the file would")
+            .to_owned();
         out.entry(file).or_default().push((
             d["code"].as_str().unwrap_or_default().to_owned(),
             d["severity"].as_str().unwrap_or_default().to_owned(),
@@ -92,7 +98,11 @@ fn assert_no_browser_left(tmp: &Path) {
         if left.is_empty() {
             return;
         }
-        assert!(Instant::now() < deadline, "browser processes left running:\n{}", left.join("\n"));
+        assert!(
+            Instant::now() < deadline,
+            "browser processes left running:\n{}",
+            left.join("\n")
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -110,7 +120,10 @@ fn the_explain_pages_broken_pages_are_caught_and_their_fixes_pass() {
     let mut expected: Vec<(String, &str, bool)> = Vec::new();
     for code in ["CP0501", "CP0502", "CP0503", "CP0504", "CP0505"] {
         let (example, fix, _) = examples(code);
-        assert!(!example.is_empty() && !fix.is_empty(), "{code}: no ```html example or fix");
+        assert!(
+            !example.is_empty() && !fix.is_empty(),
+            "{code}: no ```html example or fix"
+        );
         for (kind, list) in [("example", example), ("fix", fix)] {
             for (n, html) in list.into_iter().enumerate() {
                 let path = format!("/app/{}/{kind}-{n}/", code.to_lowercase());
@@ -124,7 +137,10 @@ fn the_explain_pages_broken_pages_are_caught_and_their_fixes_pass() {
     let evidence = tmp.path().join("evidence");
     // app.site.localhost: Chromium resolves *.localhost to the loopback address, and the page
     // gets a parent domain (site.localhost) for CP0504's cookie.
-    let urls: Vec<String> = expected.iter().map(|(p, _, _)| site.url("app.site.localhost", p)).collect();
+    let urls: Vec<String> = expected
+        .iter()
+        .map(|(p, _, _)| site.url("app.site.localhost", p))
+        .collect();
     let mut args = vec![
         "--policy",
         POLICY,
@@ -148,14 +164,22 @@ fn the_explain_pages_broken_pages_are_caught_and_their_fixes_pass() {
         if *broken {
             assert!(got.iter().any(|c| c == code), "{path}: expected {code}, got {got:?}");
         } else {
-            assert!(got.is_empty(), "{path}: the fix of {code} must pass, got {:?}", found.get(url));
+            assert!(
+                got.is_empty(),
+                "{path}: the fix of {code} must pass, got {:?}",
+                found.get(url)
+            );
         }
     }
 
     // The findings say which scenario, as the explain pages show them.
     let by_code = |code: &str| -> Vec<String> {
         let url = &urls[expected.iter().position(|(_, c, b)| *c == code && *b).expect("example")];
-        found[url].iter().filter(|(c, _, _)| c == code).map(|(_, _, m)| m.clone()).collect()
+        found[url]
+            .iter()
+            .filter(|(c, _, _)| c == code)
+            .map(|(_, _, m)| m.clone())
+            .collect()
     };
     let m = by_code("CP0501");
     assert!(
@@ -164,32 +188,51 @@ fn the_explain_pages_broken_pages_are_caught_and_their_fixes_pass() {
     );
     let m = by_code("CP0503");
     assert!(
-        m.iter().any(|m| m.starts_with("`trackEvent`") && m.contains("while `analytics` was refused (scenario: only `support` granted")),
+        m.iter().any(|m| m.starts_with("`trackEvent`")
+            && m.contains("while `analytics` was refused (scenario: only `support` granted")),
         "{m:?}"
     );
     let m = by_code("CP0504");
     assert!(
-        m.iter().any(|m| m.contains("`intercom-id-demo1234` on `.site.localhost` (path `/app`)") && m.contains("scenario: everything granted, then withdrawn")),
+        m.iter().any(
+            |m| m.contains("`intercom-id-demo1234` on `.site.localhost` (path `/app`)")
+                && m.contains("scenario: everything granted, then withdrawn")
+        ),
         "{m:?}"
     );
     assert!(
-        by_code("CP0505").iter().any(|m| m.starts_with("the policy's loader did not run before the visitor answered")),
+        by_code("CP0505")
+            .iter()
+            .any(|m| m.starts_with("the policy's loader did not run before the visitor answered")),
         "CP0505 for the gated loader"
     );
     // CP0501's page also loads the widget by its own snippet: CP0505 names the page as the
     // initiator.
     let url0501 = &urls[0];
     assert!(
-        found[url0501].iter().any(|(c, _, m)| c == "CP0505" && m.contains("was loaded by the script `http://app.site.localhost")),
+        found[url0501]
+            .iter()
+            .any(|(c, _, m)| c == "CP0505" && m.contains("was loaded by the script `http://app.site.localhost")),
         "{:?}",
         found[url0501]
     );
 
     // Evidence: JSON and HAR per scenario, and the request with its initiator.
     let folder = evidence.join(format!("app.site.localhost_{}_app_cp0501_example-0", site.port));
-    for scenario in ["first-visit", "all-refused", "only-support", "only-guidance", "only-analytics", "withdrawn"] {
+    for scenario in [
+        "first-visit",
+        "all-refused",
+        "only-support",
+        "only-guidance",
+        "only-analytics",
+        "withdrawn",
+    ] {
         for ext in ["json", "har"] {
-            assert!(folder.join(format!("{scenario}.{ext}")).is_file(), "no {scenario}.{ext} in {}", folder.display());
+            assert!(
+                folder.join(format!("{scenario}.{ext}")).is_file(),
+                "no {scenario}.{ext} in {}",
+                folder.display()
+            );
         }
     }
     let first = read_json(&folder.join("first-visit.json"));
@@ -199,12 +242,23 @@ fn the_explain_pages_broken_pages_are_caught_and_their_fixes_pass() {
     assert_eq!(request["answered_by_audit"], "widget", "{request}");
     let har = read_json(&folder.join("first-visit.har"));
     let entries = har["log"]["entries"].as_array().expect("entries");
-    assert!(entries.iter().any(|e| e["request"]["url"] == "https://widget.intercom.io/widget/demo1234"));
-    assert!(entries.iter().any(|e| e["request"]["url"].as_str().is_some_and(|u| u.ends_with("/consentc/intercom-loader.cookieconsent.js")) && e["response"]["status"] == 200));
-    let withdrawn = read_json(&evidence.join(format!("app.site.localhost_{}_app_cp0504_example-0", site.port)).join("withdrawn.json"));
+    assert!(entries
+        .iter()
+        .any(|e| e["request"]["url"] == "https://widget.intercom.io/widget/demo1234"));
+    assert!(entries.iter().any(|e| e["request"]["url"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("/consentc/intercom-loader.cookieconsent.js"))
+        && e["response"]["status"] == 200));
+    let withdrawn = read_json(
+        &evidence
+            .join(format!("app.site.localhost_{}_app_cp0504_example-0", site.port))
+            .join("withdrawn.json"),
+    );
     let left = &withdrawn["steps"][2]["cookies"];
     assert!(
-        left.as_array().is_some_and(|c| c.iter().any(|c| c["domain"] == ".site.localhost" && c["path"] == "/app")),
+        left.as_array().is_some_and(|c| c
+            .iter()
+            .any(|c| c["domain"] == ".site.localhost" && c["path"] == "/app")),
         "{left}"
     );
     assert_no_browser_left(tmp.path());
@@ -218,10 +272,22 @@ fn a_widget_talking_to_another_region_is_a_warning_that_deny_turns_into_an_error
     let dist = audit_site::build_demo();
     let tmp = tempfile::tempdir().expect("tempdir");
     let (example, _, fix_policies) = examples("CP0506");
-    let site = Site::start(dist.path(), HashMap::from([("/app/".to_owned(), Answer::Page(example[0].clone()))]));
+    let site = Site::start(
+        dist.path(),
+        HashMap::from([("/app/".to_owned(), Answer::Page(example[0].clone()))]),
+    );
     let us = widget_file(tmp.path(), Some("api-iam.intercom.io"));
     let url = site.url("127.0.0.1", "/app/");
-    let common = ["--name", "demo", "--cmp", "cookieconsent", "--widget", us.to_str().expect("utf-8"), "--format", "json"];
+    let common = [
+        "--name",
+        "demo",
+        "--cmp",
+        "cookieconsent",
+        "--widget",
+        us.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ];
     let mut args = vec!["--policy", POLICY];
     args.extend(common);
     args.push(&url);
@@ -232,7 +298,9 @@ fn a_widget_talking_to_another_region_is_a_warning_that_deny_turns_into_an_error
     assert_eq!(codes(Some(list)), ["CP0506"], "{list:?}");
     assert!(list.iter().all(|(_, s, _)| s == "warning"));
     assert!(
-        list.iter().any(|(_, _, m)| m.starts_with("the widget talked to `api-iam.intercom.io`, a host of region `us`, but the policy's region is `eu`")),
+        list.iter().any(|(_, _, m)| m.starts_with(
+            "the widget talked to `api-iam.intercom.io`, a host of region `us`, but the policy's region is `eu`"
+        )),
         "{list:?}"
     );
     // The fix: a policy that says where the workspace is.
@@ -276,7 +344,11 @@ fn the_demo_site_keeps_its_policy_in_every_scenario_with_each_cmp() {
     if !ready("the audit's demo-site test") {
         return;
     }
-    if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if !Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         assert!(std::env::var_os("CI").is_none(), "node is needed");
         return;
     }
@@ -307,12 +379,19 @@ fn the_demo_site_keeps_its_policy_in_every_scenario_with_each_cmp() {
         let _ = server.wait();
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{cmp}:\n{err}");
-        assert!(err.contains("audited 2 URLs in 12 scenarios") && err.contains("no problems"), "{err}");
+        assert!(
+            err.contains("audited 2 URLs in 12 scenarios") && err.contains("no problems"),
+            "{err}"
+        );
         // Not a vacuous pass: the grant loaded and booted the widget, the withdrawal undid it.
         let folder = evidence.join(audit_site_slug(&app));
         let only = read_json(&folder.join("only-support.json"));
         assert_eq!(only["steps"][1]["widget"]["booted"], true, "{cmp}: {only}");
-        assert_eq!(only["steps"][1]["cookies"].as_array().map(Vec::len), Some(3), "{cmp}: {only}");
+        assert_eq!(
+            only["steps"][1]["cookies"].as_array().map(Vec::len),
+            Some(3),
+            "{cmp}: {only}"
+        );
         let withdrawn = read_json(&folder.join("withdrawn.json"));
         assert_eq!(withdrawn["steps"][1]["widget"]["booted"], true, "{cmp}");
         assert_eq!(withdrawn["steps"][2]["cookies"], serde_json::json!([]), "{cmp}");
@@ -329,7 +408,13 @@ fn audit_site_slug(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let mut out: String = rest
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     while out.ends_with('_') {
         out.pop();
@@ -354,7 +439,11 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = audit(&["--policy", POLICY, "ftp://example.test/"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("error: `ftp://example.test/` is not an http or https URL"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: `ftp://example.test/` is not an http or https URL"),
+        "{}",
+        stderr(&out)
+    );
     let out = audit(&["--policy", POLICY, "http://127.0.0.1:9/app/"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -363,17 +452,40 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
         "{err}"
     );
     // No browser: one named that is not there.
-    let out = audit(&["--policy", POLICY, "--name", "demo", "--cmp", "klaro", "--browser", "/nonexistent/chromium", "http://127.0.0.1:9/app/"], tmp.path());
+    let out = audit(
+        &[
+            "--policy",
+            POLICY,
+            "--name",
+            "demo",
+            "--cmp",
+            "klaro",
+            "--browser",
+            "/nonexistent/chromium",
+            "http://127.0.0.1:9/app/",
+        ],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("error: no browser at `/nonexistent/chromium` (`--browser`)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: no browser at `/nonexistent/chromium` (`--browser`)"),
+        "{}",
+        stderr(&out)
+    );
 
     if !ready("the audit's fault test") {
         return;
     }
     let dist = audit_site::build_demo();
     let widget = widget_file(tmp.path(), None);
-    let no_cmp = good_page().replace("<script src=\"/vendor/vanilla-cookieconsent/cookieconsent.umd.js\"></script>", "");
-    let busy = good_page().replace("</body>", "<script>setInterval(() => fetch('/tick?' + Date.now()), 100);</script></body>");
+    let no_cmp = good_page().replace(
+        "<script src=\"/vendor/vanilla-cookieconsent/cookieconsent.umd.js\"></script>",
+        "",
+    );
+    let busy = good_page().replace(
+        "</body>",
+        "<script>setInterval(() => fetch('/tick?' + Date.now()), 100);</script></body>",
+    );
     let never_loads = good_page().replace("<body>", "<body><img src=\"/hang\" alt=\"\">");
     let site = Site::start(
         dist.path(),
@@ -390,22 +502,49 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
     };
     let unreachable = format!("http://127.0.0.1:{closed}/app/");
     let cases = [
-        (unreachable.clone(), format!("`{unreachable}` does not answer (net::ERR_CONNECTION_REFUSED)")),
-        (site.url("127.0.0.1", "/app/no-cmp/"), "the CMP `cookieconsent` never loaded within 4 s".to_owned()),
-        (site.url("127.0.0.1", "/app/slow/"), "the page did not finish loading (its load event never fired) within 4 s".to_owned()),
-        (site.url("127.0.0.1", "/app/busy/"), "the page did not settle (it kept making requests) within 4 s".to_owned()),
+        (
+            unreachable.clone(),
+            format!("`{unreachable}` does not answer (net::ERR_CONNECTION_REFUSED)"),
+        ),
+        (
+            site.url("127.0.0.1", "/app/no-cmp/"),
+            "the CMP `cookieconsent` never loaded within 4 s".to_owned(),
+        ),
+        (
+            site.url("127.0.0.1", "/app/slow/"),
+            "the page did not finish loading (its load event never fired) within 4 s".to_owned(),
+        ),
+        (
+            site.url("127.0.0.1", "/app/busy/"),
+            "the page did not settle (it kept making requests) within 4 s".to_owned(),
+        ),
     ];
     for (url, expected) in &cases {
         let run = tempfile::tempdir().expect("tempdir");
         let started = Instant::now();
         let out = audit(
-            &["--policy", POLICY, "--name", "demo", "--cmp", "cookieconsent", "--widget", widget.to_str().expect("utf-8"), "--timeout", "4", url],
+            &[
+                "--policy",
+                POLICY,
+                "--name",
+                "demo",
+                "--cmp",
+                "cookieconsent",
+                "--widget",
+                widget.to_str().expect("utf-8"),
+                "--timeout",
+                "4",
+                url,
+            ],
             run.path(),
         );
         let took = started.elapsed();
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{url}: {err}");
-        assert!(err.starts_with("error: scenario `") && err.contains(expected.as_str()), "{url}: expected `{expected}` in:\n{err}");
+        assert!(
+            err.starts_with("error: scenario `") && err.contains(expected.as_str()),
+            "{url}: expected `{expected}` in:\n{err}"
+        );
         // One scenario's timeout, the browser's start and its close; never the sum of all.
         assert!(took < Duration::from_secs(20), "{url}: took {took:?}");
         assert_no_browser_left(run.path());
@@ -414,7 +553,17 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
     // The browser dies during the audit (killed here, as a crash would end it).
     let run = tempfile::tempdir().expect("tempdir");
     let child = Command::new(env!("CARGO_BIN_EXE_consentc"))
-        .args(["audit", "--policy", POLICY, "--name", "demo", "--cmp", "cookieconsent", "--timeout", "60"])
+        .args([
+            "audit",
+            "--policy",
+            POLICY,
+            "--name",
+            "demo",
+            "--cmp",
+            "cookieconsent",
+            "--timeout",
+            "60",
+        ])
         .arg(site.url("127.0.0.1", "/app/slow/"))
         .current_dir(root())
         .env("TMPDIR", run.path())
@@ -434,7 +583,10 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
         if let Some(pid) = found {
             break pid;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "the audit started no browser");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the audit started no browser"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     std::thread::sleep(Duration::from_secs(2));
@@ -445,7 +597,10 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("the browser"), "{err}");
-    assert!(killed_at.elapsed() < Duration::from_secs(15), "a dead browser is noticed at once, not at --timeout");
+    assert!(
+        killed_at.elapsed() < Duration::from_secs(15),
+        "a dead browser is noticed at once, not at --timeout"
+    );
     assert_no_browser_left(run.path());
 }
 
@@ -459,7 +614,10 @@ fn findings_render_with_the_url_in_place_of_the_file() {
     let sources = consentc::source::SourceMap::default();
     let text = human::render(std::slice::from_ref(&d), &sources, false);
     assert!(text.starts_with("error[CP0501]: a request to"), "{text}");
-    assert!(text.contains(&format!("  --> {url}\n")) && text.contains("  help: load Intercom"), "{text}");
+    assert!(
+        text.contains(&format!("  --> {url}\n")) && text.contains("  help: load Intercom"),
+        "{text}"
+    );
     let j: Value = serde_json::from_str(&json::render(std::slice::from_ref(&d), &sources)).expect("json");
     assert_eq!(j["diagnostics"][0]["file"], url);
     assert!(j["diagnostics"][0]["line"].is_null() && j["diagnostics"][0]["column"].is_null());
@@ -468,6 +626,9 @@ fn findings_render_with_the_url_in_place_of_the_file() {
     assert_eq!(location["artifactLocation"]["uri"], url);
     assert!(location.get("region").is_none(), "no region: {location}");
     let g = github::render(std::slice::from_ref(&d), &sources);
-    assert!(g.starts_with("::error title=CP0501::https%3A") || g.starts_with("::error title=CP0501::https:"), "{g}");
+    assert!(
+        g.starts_with("::error title=CP0501::https%3A") || g.starts_with("::error title=CP0501::https:"),
+        "{g}"
+    );
     assert!(!g.contains("file="), "an annotation without a file: {g}");
 }

@@ -82,7 +82,10 @@ fn every_code_has_an_explain_page_and_ui_fixtures() {
         if code.is_audit() {
             // A page, not a policy, breaks these: the audit's tests serve their explain pages'
             // examples (tests/audit.rs).
-            assert!(read("tests/audit.rs").contains(code.as_str()), "{code}: tests/audit.rs never names it");
+            assert!(
+                read("tests/audit.rs").contains(code.as_str()),
+                "{code}: tests/audit.rs never names it"
+            );
             continue;
         }
         let fixtures = root().join(format!("tests/ui/{code}"));

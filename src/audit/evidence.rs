@@ -17,7 +17,13 @@ pub fn slug(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let mut out: String = rest
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     while out.ends_with('_') {
         out.pop();

@@ -88,8 +88,8 @@ pub fn run(options: &Options) -> Result<Report, Error> {
     }
     let mut plans = Vec::new();
     for url in &options.urls {
-        let plan = plan::choose(&checked.model, url, options.name.as_deref(), options.cmp.as_deref())
-            .map_err(Error::Usage)?;
+        let plan =
+            plan::choose(&checked.model, url, options.name.as_deref(), options.cmp.as_deref()).map_err(Error::Usage)?;
         if !cmp::drivable(&plan.cmp) {
             return Err(Error::Fault(format!(
                 "the audit cannot give consent through `cmp {}` (policy `{}`): it drives {} through their JavaScript API; audit with one of those, or check this CMP by hand",
@@ -101,9 +101,9 @@ pub fn run(options: &Options) -> Result<Report, Error> {
         plans.push((url.clone(), plan));
     }
     let widget = match &options.widget {
-        Some(path) => Some(Arc::new(
-            std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read `{}` (`--widget`): {e}", path.display())))?,
-        )),
+        Some(path) => Some(Arc::new(std::fs::read(path).map_err(|e| {
+            Error::Usage(format!("cannot read `{}` (`--widget`): {e}", path.display()))
+        })?)),
         None => None,
     };
     let setup = Setup {
@@ -119,7 +119,9 @@ pub fn run(options: &Options) -> Result<Report, Error> {
         .map_err(|e| Error::Fault(format!("cannot start the audit's runtime: {e}")))?;
     let started = Instant::now();
     let outcome = runtime.block_on(async {
-        let chromium = Chromium::launch(&executable, options.timeout).await.map_err(Error::Fault)?;
+        let chromium = Chromium::launch(&executable, options.timeout)
+            .await
+            .map_err(Error::Fault)?;
         let result = run_all(&chromium, &plans, &setup, options).await;
         chromium.close().await;
         result
@@ -139,7 +141,12 @@ pub fn run(options: &Options) -> Result<Report, Error> {
 
 type Outcome = (Vec<Diagnostic>, Vec<PathBuf>, usize);
 
-async fn run_all(chromium: &Chromium, plans: &[(String, Plan)], setup: &Setup, options: &Options) -> Result<Outcome, Error> {
+async fn run_all(
+    chromium: &Chromium,
+    plans: &[(String, Plan)],
+    setup: &Setup,
+    options: &Options,
+) -> Result<Outcome, Error> {
     let jobs: Vec<(&str, &Plan, Scenario)> = plans
         .iter()
         .flat_map(|(url, plan)| scenario::all(plan).into_iter().map(move |s| (url.as_str(), plan, s)))
@@ -265,16 +272,18 @@ async fn steps(
                 given.map_err(|_| late(&format!("the CMP `{}` never loaded", plan.cmp)))??;
             }
         }
-        let expected = if matches!(step, Step::Choose(_)) { loads } else { loads + 1 };
-        timeout_at(deadline, tab.settle(expected, QUIET))
-            .await
-            .map_err(|_| {
-                if tab.loads() < expected {
-                    late(&unfinished(tab, url))
-                } else {
-                    late("the page did not settle (it kept making requests)")
-                }
-            })??;
+        let expected = if matches!(step, Step::Choose(_)) {
+            loads
+        } else {
+            loads + 1
+        };
+        timeout_at(deadline, tab.settle(expected, QUIET)).await.map_err(|_| {
+            if tab.loads() < expected {
+                late(&unfinished(tab, url))
+            } else {
+                late("the page did not settle (it kept making requests)")
+            }
+        })??;
         if !matches!(step, Step::Choose(_)) {
             calls_before = 0;
         }

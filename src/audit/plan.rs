@@ -126,7 +126,11 @@ pub fn choose(model: &Model, url: &str, name: Option<&str>, cmp: Option<&str>) -
                 let names: Vec<String> = model.policies.iter().map(|p| format!("`{}`", p.name)).collect();
                 return Err(format!(
                     "no policy is named `{name}`; the policies are {}",
-                    if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(", ")
+                    }
                 ));
             }
             found
@@ -158,7 +162,10 @@ pub fn choose(model: &Model, url: &str, name: Option<&str>, cmp: Option<&str>) -
         }),
         [(policy, cmp)] => plan(policy, cmp, &path),
         many => {
-            let list: Vec<String> = many.iter().map(|(p, c)| format!("`--name {} --cmp {c}`", p.name)).collect();
+            let list: Vec<String> = many
+                .iter()
+                .map(|(p, c)| format!("`--name {} --cmp {c}`", p.name))
+                .collect();
             Err(format!(
                 "more than one policy and CMP could audit `{url}`; choose one: {}",
                 list.join(", ")
@@ -176,7 +183,10 @@ fn covers(policy: &Policy, path: &str) -> bool {
 
 fn plan(policy: &Policy, cmp: &str, path: &str) -> Result<Plan, String> {
     let Some(intercom) = &policy.intercom else {
-        return Err(format!("policy `{}` has no `intercom` block: there is nothing to audit", policy.name));
+        return Err(format!(
+            "policy `{}` has no `intercom` block: there is nothing to audit",
+            policy.name
+        ));
     };
     let catalogue = catalog::builtin();
     let vendor = catalogue
@@ -278,7 +288,10 @@ mod tests {
 
     #[test]
     fn hosts_and_paths_come_out_of_urls() {
-        assert_eq!(host_of("wss://Nexus.intercom.io:443/x").as_deref(), Some("nexus.intercom.io"));
+        assert_eq!(
+            host_of("wss://Nexus.intercom.io:443/x").as_deref(),
+            Some("nexus.intercom.io")
+        );
         assert_eq!(path_of("http://127.0.0.1:8080/app/?x=1"), "/app/");
         assert_eq!(path_of("http://127.0.0.1:8080"), "/");
     }

@@ -121,9 +121,7 @@ impl Consent {
     /// Whether the messenger may run at all on this page: its purpose runs, the URL is inside
     /// `pages`, and the facade (which the audit never clicks) is not required.
     pub fn allows_messenger(&self, plan: &Plan) -> bool {
-        plan.in_pages
-            && !plan.on_interaction
-            && plan.messenger_purpose.as_deref().is_some_and(|m| self.allows(plan, m))
+        plan.in_pages && !plan.on_interaction && plan.messenger_purpose.as_deref().is_some_and(|m| self.allows(plan, m))
     }
 
     /// How messages say what was granted: "nothing was answered", "`support` was granted".

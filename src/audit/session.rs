@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
+use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::fetch::{
     self, ContinueRequestParams, EventRequestPaused, FailRequestParams, FulfillRequestParams, HeaderEntry,
     RequestPattern, RequestStage,
@@ -16,10 +17,11 @@ use chromiumoxide::cdp::browser_protocol::inspector::EventTargetCrashed;
 use chromiumoxide::cdp::browser_protocol::network::{
     self, CookieParam, ErrorReason, EventLoadingFailed, EventRequestWillBeSent, EventResponseReceived,
 };
-use chromiumoxide::cdp::browser_protocol::page::{AddScriptToEvaluateOnNewDocumentParams, EventLoadEventFired, NavigateParams, ReloadParams};
+use chromiumoxide::cdp::browser_protocol::page::{
+    AddScriptToEvaluateOnNewDocumentParams, EventLoadEventFired, NavigateParams, ReloadParams,
+};
 use chromiumoxide::cdp::browser_protocol::storage::GetCookiesParams;
 use chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
-use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::Page;
 use futures::StreamExt;
 use serde::Serialize;
@@ -109,7 +111,11 @@ fn lock(log: &Mutex<Log>) -> std::sync::MutexGuard<'_, Log> {
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
-    Some(format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase()))
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        authority.to_ascii_lowercase()
+    ))
 }
 
 impl Tab {
@@ -343,7 +349,11 @@ impl Tab {
     /// Whether the server answered the latest document request of the page.
     pub fn document_answered(&self) -> bool {
         let log = lock(&self.log);
-        let document = log.requests.iter().rev().find(|r| r.resource_type.as_deref() == Some("Document"));
+        let document = log
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.resource_type.as_deref() == Some("Document"));
         document.is_some_and(|r| r.status.is_some())
     }
 
@@ -431,6 +441,11 @@ fn headers(value: &serde_json::Value) -> Vec<(String, String)> {
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()),
+            )
+        })
         .collect()
 }

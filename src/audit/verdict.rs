@@ -12,7 +12,11 @@ use super::plan::{host_of, Plan};
 pub fn judge(plan: &Plan, url: &str, scenario: &str, observations: &[Observation]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (index, seen) in observations.iter().enumerate() {
-        let at = Where { url, scenario, step: &seen.step };
+        let at = Where {
+            url,
+            scenario,
+            step: &seen.step,
+        };
         out.extend(early_requests(plan, &at, seen));
         out.extend(stored_without_grant(plan, &at, seen));
         out.extend(refused_calls(plan, &at, seen));
@@ -96,7 +100,11 @@ fn stored_without_grant(plan: &Plan, at: &Where, seen: &Observation) -> Option<D
         .iter()
         .map(|c| format!("the cookie `{}` (domain `{}`)", c.name, c.domain))
         .collect();
-    found.extend(seen.storage.iter().map(|k| format!("the {} storage key `{}`", k.kind, k.key)));
+    found.extend(
+        seen.storage
+            .iter()
+            .map(|k| format!("the {} storage key `{}`", k.kind, k.key)),
+    );
     let first = found.first()?;
     Some(
         Diagnostic::new(
@@ -150,7 +158,11 @@ fn withdrawal_leftovers(plan: &Plan, at: &Where, seen: &Observation) -> Option<D
         .iter()
         .map(|c| format!("the cookie `{}` on `{}` (path `{}`)", c.name, c.domain, c.path))
         .collect();
-    left.extend(seen.storage.iter().map(|k| format!("the {} storage key `{}`", k.kind, k.key)));
+    left.extend(
+        seen.storage
+            .iter()
+            .map(|k| format!("the {} storage key `{}`", k.kind, k.key)),
+    );
     left.extend(seen.dom.iter().map(|n| format!("the element `{n}`")));
     if seen.widget.as_ref().is_some_and(|w| w.booted) {
         left.push("the widget, still booted".to_owned());
@@ -187,7 +199,11 @@ fn foreign_loaders(plan: &Plan, at: &Where, seen: &Observation, first_load: bool
         if scripts.iter().any(|s| is_loader(s)) {
             continue;
         }
-        let kind = request.initiator.get("type").and_then(|t| t.as_str()).unwrap_or("other");
+        let kind = request
+            .initiator
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or("other");
         let by = match scripts.first() {
             Some(s) if kind == "parser" => format!("a `<script>` tag in `{s}`"),
             Some(s) => format!("the script `{s}`"),

@@ -112,7 +112,9 @@ impl Drop for Site {
 }
 
 fn file_under(dir: &Path, name: &str) -> Option<PathBuf> {
-    let ok = !name.is_empty() && !name.starts_with('.') && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     ok.then(|| dir.join(name)).filter(|f| f.is_file())
 }
 
@@ -133,7 +135,14 @@ fn answer(stream: TcpStream, pages: &Mutex<HashMap<String, Answer>>, dist: &Path
             Ok(_) => {}
         }
     }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_owned();
+    let path = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_owned();
     let page = pages.lock().map(|p| p.get(&path).cloned()).unwrap_or(None);
     let (status, kind, body): (&str, &str, Vec<u8>) = match page {
         Some(Answer::Hang) => {
@@ -152,7 +161,9 @@ fn answer(stream: TcpStream, pages: &Mutex<HashMap<String, Answer>>, dist: &Path
             } else if let Some(rest) = path.strip_prefix("/vendor/") {
                 rest.split_once('/').and_then(|(package, name)| {
                     let known = ["vanilla-cookieconsent", "klaro"].contains(&package);
-                    known.then(|| file_under(&root().join("node_modules").join(package).join("dist"), name)).flatten()
+                    known
+                        .then(|| file_under(&root().join("node_modules").join(package).join("dist"), name))
+                        .flatten()
                 })
             } else {
                 None
