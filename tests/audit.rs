@@ -632,3 +632,39 @@ fn findings_render_with_the_url_in_place_of_the_file() {
     );
     assert!(!g.contains("file="), "an annotation without a file: {g}");
 }
+
+#[test]
+fn cookie_and_header_reach_a_page_behind_a_login() {
+    if !ready("the audit's login test") {
+        return;
+    }
+    let dist = audit_site::build_demo();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let widget = widget_file(tmp.path(), None);
+    let private = Answer::Private {
+        html: good_page(),
+        cookie: "session=test-account".to_owned(),
+        header: "x-preview-token: t0ken".to_owned(),
+    };
+    let site = Site::start(dist.path(), HashMap::from([("/app/".to_owned(), private)]));
+    let url = site.url("127.0.0.1", "/app/");
+    let base = ["--policy", POLICY, "--name", "demo", "--cmp", "cookieconsent", "--widget", widget.to_str().expect("utf-8"), "--format", "json"];
+    // Without the session the audit sees the sign-in page, which has no banner to answer.
+    let mut args = base.to_vec();
+    args.extend(["--timeout", "4", &url]);
+    let out = audit(&args, tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the CMP `cookieconsent` never loaded within 4 s"), "{}", stderr(&out));
+    // With them it audits the app page itself, which keeps the policy.
+    let mut args = base.to_vec();
+    args.extend(["--cookie", "session=test-account", "--header", "X-Preview-Token: t0ken", &url]);
+    let out = audit(&args, tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(findings(&stdout(&out)).is_empty());
+    // Malformed ones are usage errors.
+    let mut args = base.to_vec();
+    args.extend(["--cookie", "no-equals-sign", &url]);
+    let out = audit(&args, tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("error: `no-equals-sign` is not `NAME=VALUE`"), "{}", stderr(&out));
+}

@@ -68,6 +68,9 @@ pub enum Answer {
     Page(String),
     /// Never answers (until the server stops): a page that never finishes loading.
     Hang,
+    /// The page only for a request carrying this cookie (`name=value`) and header
+    /// (`name: value`), as behind a login; anything else gets a 401 page.
+    Private { html: String, cookie: String, header: String },
 }
 
 pub struct Site {
@@ -127,12 +130,13 @@ fn answer(stream: TcpStream, pages: &Mutex<HashMap<String, Answer>>, dist: &Path
     if reader.read_line(&mut line).is_err() {
         return;
     }
+    let mut headers = Vec::new();
     loop {
         let mut header = String::new();
         match reader.read_line(&mut header) {
             Ok(0) | Err(_) => break,
             Ok(_) if header == "\r\n" || header == "\n" => break,
-            Ok(_) => {}
+            Ok(_) => headers.push(header.trim_end().to_ascii_lowercase()),
         }
     }
     let path = line
@@ -155,6 +159,17 @@ fn answer(stream: TcpStream, pages: &Mutex<HashMap<String, Answer>>, dist: &Path
             return;
         }
         Some(Answer::Page(html)) => ("200 OK", "text/html; charset=utf-8", html.into_bytes()),
+        Some(Answer::Private { html, cookie, header }) => {
+            let has_cookie = headers
+                .iter()
+                .any(|h| h.strip_prefix("cookie:").is_some_and(|v| v.split(';').any(|c| c.trim() == cookie.to_ascii_lowercase())));
+            let has_header = headers.iter().any(|h| h.replace(": ", ":") == header.to_ascii_lowercase().replace(": ", ":"));
+            if has_cookie && has_header {
+                ("200 OK", "text/html; charset=utf-8", html.into_bytes())
+            } else {
+                ("401 Unauthorized", "text/html; charset=utf-8", b"<!doctype html><title>Sign in</title><h1>Sign in</h1>\n".to_vec())
+            }
+        }
         None => {
             let file = if let Some(name) = path.strip_prefix("/consentc/") {
                 file_under(dist, name)
