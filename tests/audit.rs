@@ -451,6 +451,34 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
         err.contains("more than one policy and CMP could audit `http://127.0.0.1:9/app/`; choose one: `--name demo --cmp cookieconsent`"),
         "{err}"
     );
+    // A policy set with errors is not audited: its diagnostics, exit 1.
+    let broken = tmp.path().join("broken.policy");
+    std::fs::write(
+        &broken,
+        "policy broken {\n  title = \"x\"\n  intercom { app_id = 42 }\n}\n",
+    )
+    .expect("write");
+    let out = audit(
+        &["--policy", broken.to_str().expect("utf-8"), "http://127.0.0.1:9/app/"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: the policies have errors, so nothing was audited"),
+        "{}",
+        stderr(&out)
+    );
+    // An error code cannot be allowed.
+    let out = audit(
+        &["--policy", POLICY, "--allow", "CP0501", "http://127.0.0.1:9/app/"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`CP0501` is an error and cannot be allowed"),
+        "{}",
+        stderr(&out)
+    );
     // No browser: one named that is not there.
     let out = audit(
         &[
@@ -648,16 +676,37 @@ fn cookie_and_header_reach_a_page_behind_a_login() {
     };
     let site = Site::start(dist.path(), HashMap::from([("/app/".to_owned(), private)]));
     let url = site.url("127.0.0.1", "/app/");
-    let base = ["--policy", POLICY, "--name", "demo", "--cmp", "cookieconsent", "--widget", widget.to_str().expect("utf-8"), "--format", "json"];
+    let base = [
+        "--policy",
+        POLICY,
+        "--name",
+        "demo",
+        "--cmp",
+        "cookieconsent",
+        "--widget",
+        widget.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ];
     // Without the session the audit sees the sign-in page, which has no banner to answer.
     let mut args = base.to_vec();
     args.extend(["--timeout", "4", &url]);
     let out = audit(&args, tmp.path());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("the CMP `cookieconsent` never loaded within 4 s"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the CMP `cookieconsent` never loaded within 4 s"),
+        "{}",
+        stderr(&out)
+    );
     // With them it audits the app page itself, which keeps the policy.
     let mut args = base.to_vec();
-    args.extend(["--cookie", "session=test-account", "--header", "X-Preview-Token: t0ken", &url]);
+    args.extend([
+        "--cookie",
+        "session=test-account",
+        "--header",
+        "X-Preview-Token: t0ken",
+        &url,
+    ]);
     let out = audit(&args, tmp.path());
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     assert!(findings(&stdout(&out)).is_empty());
@@ -666,5 +715,9 @@ fn cookie_and_header_reach_a_page_behind_a_login() {
     args.extend(["--cookie", "no-equals-sign", &url]);
     let out = audit(&args, tmp.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("error: `no-equals-sign` is not `NAME=VALUE`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: `no-equals-sign` is not `NAME=VALUE`"),
+        "{}",
+        stderr(&out)
+    );
 }

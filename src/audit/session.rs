@@ -90,6 +90,9 @@ impl Request {
 pub struct Log {
     pub requests: Vec<Request>,
     index: HashMap<String, usize>,
+    /// How the audit answered requests whose `requestWillBeSent` has not arrived yet (the two
+    /// events come on different streams, in either order).
+    answered: HashMap<String, &'static str>,
     pub crashed: bool,
     pub loads: usize,
     /// The step new requests are counted in.
@@ -159,6 +162,8 @@ impl Tab {
                     response_headers: Vec::new(),
                     step,
                 };
+                let mut request = request;
+                request.answered_by_audit = log.answered.remove(&request.id);
                 let at = log.requests.len();
                 log.index.insert(request.id.clone(), at);
                 log.requests.push(request);
@@ -220,8 +225,12 @@ impl Tab {
                 let network_id = event.network_id.as_ref().map(|n| n.inner().clone());
                 let mark = |how: &'static str| {
                     let mut log = lock(&l);
-                    if let Some(&at) = network_id.as_ref().and_then(|n| log.index.get(n)) {
-                        log.requests[at].answered_by_audit = Some(how);
+                    let Some(id) = network_id.clone() else { return };
+                    match log.index.get(&id).copied() {
+                        Some(at) => log.requests[at].answered_by_audit = Some(how),
+                        None => {
+                            log.answered.insert(id, how);
+                        }
                     }
                 };
                 if hosts.is_catalogued(&host) {

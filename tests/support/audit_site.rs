@@ -70,7 +70,11 @@ pub enum Answer {
     Hang,
     /// The page only for a request carrying this cookie (`name=value`) and header
     /// (`name: value`), as behind a login; anything else gets a 401 page.
-    Private { html: String, cookie: String, header: String },
+    Private {
+        html: String,
+        cookie: String,
+        header: String,
+    },
 }
 
 pub struct Site {
@@ -160,14 +164,21 @@ fn answer(stream: TcpStream, pages: &Mutex<HashMap<String, Answer>>, dist: &Path
         }
         Some(Answer::Page(html)) => ("200 OK", "text/html; charset=utf-8", html.into_bytes()),
         Some(Answer::Private { html, cookie, header }) => {
-            let has_cookie = headers
+            let has_cookie = headers.iter().any(|h| {
+                h.strip_prefix("cookie:")
+                    .is_some_and(|v| v.split(';').any(|c| c.trim() == cookie.to_ascii_lowercase()))
+            });
+            let has_header = headers
                 .iter()
-                .any(|h| h.strip_prefix("cookie:").is_some_and(|v| v.split(';').any(|c| c.trim() == cookie.to_ascii_lowercase())));
-            let has_header = headers.iter().any(|h| h.replace(": ", ":") == header.to_ascii_lowercase().replace(": ", ":"));
+                .any(|h| h.replace(": ", ":") == header.to_ascii_lowercase().replace(": ", ":"));
             if has_cookie && has_header {
                 ("200 OK", "text/html; charset=utf-8", html.into_bytes())
             } else {
-                ("401 Unauthorized", "text/html; charset=utf-8", b"<!doctype html><title>Sign in</title><h1>Sign in</h1>\n".to_vec())
+                (
+                    "401 Unauthorized",
+                    "text/html; charset=utf-8",
+                    b"<!doctype html><title>Sign in</title><h1>Sign in</h1>\n".to_vec(),
+                )
             }
         }
         None => {
