@@ -721,3 +721,100 @@ fn cookie_and_header_reach_a_page_behind_a_login() {
         stderr(&out)
     );
 }
+
+/// A policy like the demo's, for Cookiebot, whose three categories hold the three purposes.
+const COOKIEBOT_POLICY: &str = r#"policy demo {
+  title = "consentc demo site, Cookiebot"
+  jurisdictions = [eu, uk]
+  intercom {
+    app_id = "demo1234"
+    region = eu
+    load = when_granted
+    pages = ["/app/**"]
+    audience_rules = applied
+    retention { conversations = 12 months; users = 24 months; visitors = 6 months }
+  }
+  purpose support {
+    title = "Support chat"
+    description = "Lets you chat with our support team in the app."
+    basis = consent
+    features = [intercom.messenger, intercom.help_center]
+  }
+  purpose guidance {
+    title = "Product tours and in-app messages"
+    description = "Shows you product tours, tips, surveys and announcements chosen from how you use the app."
+    basis = consent
+    features = [intercom.*] except [intercom.messenger, intercom.help_center, intercom.identity, intercom.fin, intercom.tracking]
+  }
+  purpose analytics {
+    title = "Usage analytics"
+    description = "Records which pages of the app you visit and what you do there."
+    basis = consent
+    features = [intercom.tracking.*]
+  }
+  cmp cookiebot { support = preferences; guidance = marketing; analytics = statistics }
+}
+"#;
+
+#[test]
+fn cookiebot_is_driven_through_its_sdk() {
+    if !ready("the audit's Cookiebot test") {
+        return;
+    }
+    // Cookiebot is a hosted service: the page runs the fake the loader's QuickJS tests use
+    // (tests/js/fakes/cookiebot.js, written from Cookiebot's documented SDK), not Cookiebot.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let policy = tmp.path().join("cookiebot.policy");
+    std::fs::write(&policy, COOKIEBOT_POLICY).expect("write policy");
+    let dist = tmp.path().join("dist");
+    let built = Command::new(env!("CARGO_BIN_EXE_consentc"))
+        .arg("build")
+        .arg(&policy)
+        .arg("--out")
+        .arg(&dist)
+        .output()
+        .expect("consentc build");
+    assert!(built.status.success(), "{}", stderr(&built));
+    let fake = std::fs::read_to_string(root().join("tests/js/fakes/cookiebot.js")).expect("fake");
+    let page = |loader: &str| {
+        format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<title>App</title>\n<script>{fake}</script>\n<script>setTimeout(() => __cb.load(), 50);</script>\n{loader}\n</head>\n<body><h1>App</h1></body>\n</html>\n"
+        )
+    };
+    let good = page("<script src=\"/consentc/intercom-loader.cookiebot.js\" data-cookieconsent=\"ignore\"></script>");
+    // The loader marked as a marketing script, as Cookiebot's auto-blocker would hold it back.
+    let gated = page("<script type=\"text/plain\" data-cookieconsent=\"marketing\" src=\"/consentc/intercom-loader.cookiebot.js\"></script>");
+    let site = Site::start(
+        &dist,
+        HashMap::from([
+            ("/app/".to_owned(), Answer::Page(good)),
+            ("/app/gated/".to_owned(), Answer::Page(gated)),
+        ]),
+    );
+    let widget = widget_file(tmp.path(), None);
+    let evidence = tmp.path().join("evidence");
+    let (app, gated_url) = (site.url("127.0.0.1", "/app/"), site.url("127.0.0.1", "/app/gated/"));
+    let out = audit(
+        &[
+            "--policy",
+            policy.to_str().expect("utf-8"),
+            "--widget",
+            widget.to_str().expect("utf-8"),
+            "--format",
+            "json",
+            "--evidence",
+            evidence.to_str().expect("utf-8"),
+            &app,
+            &gated_url,
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let found = findings(&stdout(&out));
+    assert!(found.get(&app).is_none(), "{:?}", found.get(&app));
+    assert!(codes(found.get(&gated_url)).contains(&"CP0505".to_owned()), "{found:?}");
+    let only = read_json(&evidence.join(audit_site_slug(&app)).join("only-support.json"));
+    assert_eq!(only["steps"][1]["widget"]["booted"], true, "{only}");
+    let refused = read_json(&evidence.join(audit_site_slug(&app)).join("only-analytics.json"));
+    assert_eq!(refused["steps"][1]["requests"], serde_json::json!([]), "{refused}");
+}

@@ -11,7 +11,7 @@ use super::plan::Plan;
 use crate::check::model::CmpValue;
 
 /// The CMPs the audit can drive. The others are reported (exit 2), never skipped.
-pub const DRIVEN: &[&str] = &["cookieconsent", "klaro", "custom", "consent_mode"];
+pub const DRIVEN: &[&str] = &["cookieconsent", "klaro", "cookiebot", "custom", "consent_mode"];
 
 /// Whether the audit can drive this CMP at all.
 pub fn drivable(cmp: &str) -> bool {
@@ -38,6 +38,7 @@ pub fn script(plan: &Plan, choice: &BTreeMap<String, bool>) -> String {
     let body = match plan.cmp.as_str() {
         "cookieconsent" => COOKIECONSENT,
         "klaro" => KLARO,
+        "cookiebot" => COOKIEBOT,
         "custom" => CUSTOM,
         "consent_mode" => CONSENT_MODE,
         _ => "return 'cannot: the audit has no driver for this CMP';",
@@ -70,6 +71,16 @@ const KLARO: &str = r#"
   }
   manager.saveAndApplyConsents();
   if (typeof k.hide === 'function') { try { k.hide(); } catch (e) {} }
+  return 'ok';
+"#;
+
+/// Cookiebot: `submitCustomConsent(preferences, statistics, marketing)` from its SDK; `necessary`
+/// cannot be refused.
+const COOKIEBOT: &str = r#"
+  const cb = window.Cookiebot;
+  if (!cb || typeof cb.submitCustomConsent !== 'function') return 'waiting';
+  const v = data.values;
+  cb.submitCustomConsent(v.preferences === true, v.statistics === true, v.marketing === true);
   return 'ok';
 "#;
 
