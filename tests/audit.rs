@@ -818,3 +818,62 @@ fn cookiebot_is_driven_through_its_sdk() {
     let refused = read_json(&evidence.join(audit_site_slug(&app)).join("only-analytics.json"));
     assert_eq!(refused["steps"][1]["requests"], serde_json::json!([]), "{refused}");
 }
+
+#[test]
+fn custom_and_consent_mode_are_driven_through_the_page_api() {
+    if !ready("the audit's custom and Consent Mode test") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let widget = widget_file(tmp.path(), None);
+    // The Cookiebot policy's purposes, with the site's own banner (`consentc.set`) or Google
+    // Consent Mode (gtag's `consent` commands in the data layer) instead.
+    for (cmp, block, head) in [
+        ("custom", "cmp custom {}", ""),
+        (
+            "consent_mode",
+            "cmp consent_mode { support = functionality_storage; guidance = [ad_storage, ad_personalization]; analytics = analytics_storage }",
+            "<script>window.dataLayer = window.dataLayer || []; function gtag() { dataLayer.push(arguments); } gtag('consent', 'default', {functionality_storage: 'denied', ad_storage: 'denied', ad_personalization: 'denied', analytics_storage: 'denied'});</script>",
+        ),
+    ] {
+        let text = COOKIEBOT_POLICY.replace("cmp cookiebot { support = preferences; guidance = marketing; analytics = statistics }", block);
+        let policy = tmp.path().join(format!("{cmp}.policy"));
+        std::fs::write(&policy, text).expect("write policy");
+        let dist = tmp.path().join(format!("dist-{cmp}"));
+        let built = Command::new(env!("CARGO_BIN_EXE_consentc"))
+            .arg("build")
+            .arg(&policy)
+            .arg("--out")
+            .arg(&dist)
+            .output()
+            .expect("consentc build");
+        assert!(built.status.success(), "{cmp}: {}", stderr(&built));
+        let page = format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<title>App</title>\n{head}\n<script src=\"/consentc/intercom-loader.{cmp}.js\"></script>\n</head>\n<body><h1>App</h1></body>\n</html>\n"
+        );
+        let site = Site::start(&dist, HashMap::from([("/app/".to_owned(), Answer::Page(page))]));
+        let url = site.url("127.0.0.1", "/app/");
+        let evidence = tmp.path().join(format!("evidence-{cmp}"));
+        let out = audit(
+            &[
+                "--policy",
+                policy.to_str().expect("utf-8"),
+                "--widget",
+                widget.to_str().expect("utf-8"),
+                "--evidence",
+                evidence.to_str().expect("utf-8"),
+                &url,
+            ],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{cmp}: {}", stderr(&out));
+        let folder = evidence.join(audit_site_slug(&url));
+        let only = read_json(&folder.join("only-support.json"));
+        assert_eq!(only["steps"][1]["widget"]["booted"], true, "{cmp}: {only}");
+        let withdrawn = read_json(&folder.join("withdrawn.json"));
+        assert_eq!(withdrawn["steps"][1]["widget"]["booted"], true, "{cmp}: {withdrawn}");
+        assert_eq!(withdrawn["steps"][2]["cookies"], serde_json::json!([]), "{cmp}: {withdrawn}");
+        let refused = read_json(&folder.join("only-guidance.json"));
+        assert_eq!(refused["steps"][1]["requests"], serde_json::json!([]), "{cmp}: {refused}");
+    }
+}
