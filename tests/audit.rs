@@ -315,10 +315,18 @@ fn a_widget_talking_to_another_region_is_a_warning_that_deny_turns_into_an_error
     assert_no_browser_left(tmp.path());
 }
 
-/// Starts examples/demo-site/serve.mjs for one CMP and returns it with its URL.
-fn demo_site(cmp: &str) -> (std::process::Child, String) {
+/// Starts examples/demo-site/serve.mjs for one policy and CMP and returns it with its URL.
+fn demo_site(policy: &str, cmp: &str) -> (std::process::Child, String) {
     let mut child = Command::new("node")
-        .args(["examples/demo-site/serve.mjs", "--port", "0", "--cmp", cmp])
+        .args([
+            "examples/demo-site/serve.mjs",
+            "--port",
+            "0",
+            "--policy",
+            policy,
+            "--cmp",
+            cmp,
+        ])
         .env("CONSENTC", env!("CARGO_BIN_EXE_consentc"))
         .current_dir(root())
         .stdout(Stdio::piped())
@@ -340,7 +348,7 @@ fn demo_site(cmp: &str) -> (std::process::Child, String) {
 }
 
 #[test]
-fn the_demo_site_keeps_its_policy_in_every_scenario_with_each_cmp() {
+fn the_demo_site_keeps_its_policies_in_every_scenario_with_each_cmp() {
     if !ready("the audit's demo-site test") {
         return;
     }
@@ -354,16 +362,21 @@ fn the_demo_site_keeps_its_policy_in_every_scenario_with_each_cmp() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     let widget = widget_file(tmp.path(), None);
-    for cmp in ["cookieconsent", "klaro"] {
-        let (mut server, url) = demo_site(cmp);
-        let evidence = tmp.path().join(cmp);
+    for (policy, cmp) in [
+        ("demo", "cookieconsent"),
+        ("demo", "klaro"),
+        ("demo_chat_button", "cookieconsent"),
+        ("demo_chat_button", "klaro"),
+    ] {
+        let (mut server, url) = demo_site(policy, cmp);
+        let evidence = tmp.path().join(format!("{policy}-{cmp}"));
         let app = format!("{url}app/");
         let out = audit(
             &[
                 "--policy",
                 POLICY,
                 "--name",
-                "demo",
+                policy,
                 "--cmp",
                 cmp,
                 "--widget",
@@ -378,27 +391,43 @@ fn the_demo_site_keeps_its_policy_in_every_scenario_with_each_cmp() {
         let _ = server.kill();
         let _ = server.wait();
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(0), "{cmp}:\n{err}");
+        let which = format!("{policy} with {cmp}");
+        assert_eq!(out.status.code(), Some(0), "{which}:\n{err}");
         assert!(
             err.contains("audited 2 URLs in 12 scenarios") && err.contains("no problems"),
             "{err}"
         );
-        // Not a vacuous pass: the grant loaded and booted the widget, the withdrawal undid it.
+        // Not a vacuous pass: the grant (and, for the chat button, the click) loaded and booted
+        // the widget, and the withdrawal undid it.
         let folder = evidence.join(audit_site_slug(&app));
         let only = read_json(&folder.join("only-support.json"));
-        assert_eq!(only["steps"][1]["widget"]["booted"], true, "{cmp}: {only}");
-        assert_eq!(
-            only["steps"][1]["cookies"].as_array().map(Vec::len),
-            Some(3),
-            "{cmp}: {only}"
-        );
+        let steps = only["steps"].as_array().expect("steps");
+        let booted = steps
+            .iter()
+            .find(|s| s["widget"]["booted"] == true)
+            .unwrap_or_else(|| panic!("{which}: the widget never booted: {only}"));
+        assert_eq!(booted["cookies"].as_array().map(Vec::len), Some(3), "{which}: {only}");
+        if policy == "demo_chat_button" {
+            assert_eq!(
+                booted["step"], "click the chat button",
+                "{which}: it loads on the click only"
+            );
+        }
         let withdrawn = read_json(&folder.join("withdrawn.json"));
-        assert_eq!(withdrawn["steps"][1]["widget"]["booted"], true, "{cmp}");
-        assert_eq!(withdrawn["steps"][2]["cookies"], serde_json::json!([]), "{cmp}");
-        assert_eq!(withdrawn["steps"][2]["dom"], serde_json::json!([]), "{cmp}");
+        let after = withdrawn["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["step"] == "refuse all")
+            .expect("the withdrawal");
+        assert_eq!(after["cookies"], serde_json::json!([]), "{which}: {withdrawn}");
+        assert_eq!(after["dom"], serde_json::json!([]), "{which}: {withdrawn}");
+        assert_eq!(after["widget"]["booted"], false, "{which}: {withdrawn}");
         // The home page is outside `pages`: nothing of Intercom even with everything granted.
         let home = read_json(&evidence.join(audit_site_slug(&url)).join("withdrawn.json"));
-        assert_eq!(home["steps"][1]["requests"], serde_json::json!([]), "{cmp}");
+        for step in home["steps"].as_array().expect("steps") {
+            assert_eq!(step["requests"], serde_json::json!([]), "{which}: {home}");
+        }
     }
     assert_no_browser_left(tmp.path());
 }

@@ -271,12 +271,20 @@ async fn steps(
                 .await;
                 given.map_err(|_| late(&format!("the CMP `{}` never loaded", plan.cmp)))??;
             }
+            Step::ClickFacade => {
+                let label = plan.facade_label.as_deref().unwrap_or_default();
+                let clicked = timeout_at(deadline, async {
+                    while !tab.click_button(label).await? {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    Ok::<(), String>(())
+                })
+                .await;
+                clicked.map_err(|_| late(&format!("the chat button `{label}` never appeared")))??;
+            }
         }
-        let expected = if matches!(step, Step::Choose(_)) {
-            loads
-        } else {
-            loads + 1
-        };
+        let reloads = matches!(step, Step::Load | Step::Reload);
+        let expected = if reloads { loads + 1 } else { loads };
         timeout_at(deadline, tab.settle(expected, QUIET)).await.map_err(|_| {
             if tab.loads() < expected {
                 late(&unfinished(tab, url))
@@ -284,7 +292,7 @@ async fn steps(
                 late("the page did not settle (it kept making requests)")
             }
         })??;
-        if !matches!(step, Step::Choose(_)) {
+        if reloads {
             calls_before = 0;
         }
         state = state.after(step, plan);

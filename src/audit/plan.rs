@@ -27,8 +27,10 @@ pub struct Plan {
     pub purposes: Vec<PurposePlan>,
     /// The purpose that maps the messenger (none: Intercom may never run).
     pub messenger_purpose: Option<String>,
-    /// `load = on_interaction`: the audit never clicks the facade, so the widget never loads.
+    /// `load = on_interaction`: the widget loads only once the chat button is clicked.
     pub on_interaction: bool,
+    /// The chat button's label (`facade.label`), which the audit finds it by.
+    pub facade_label: Option<String>,
     /// The URL's path is inside the policy's `pages` (or the policy has none).
     pub in_pages: bool,
     /// Method name to the purpose whose features hold it (absent: no purpose maps it).
@@ -236,6 +238,7 @@ fn plan(policy: &Policy, cmp: &str, path: &str) -> Result<Plan, String> {
         purposes,
         messenger_purpose,
         on_interaction: intercom.load.value == Load::OnInteraction,
+        facade_label: intercom.facade.as_ref().map(|f| f.label.clone()),
         in_pages: covers(policy, path),
         method_purposes,
         known_methods,

@@ -15,6 +15,9 @@ pub enum Step {
     Choose(BTreeMap<String, bool>),
     /// Reload the page, as a returning visitor.
     Reload,
+    /// Click the chat button the loader draws (`load = on_interaction`), as a visitor asking for
+    /// help would.
+    ClickFacade,
 }
 
 impl Step {
@@ -22,6 +25,7 @@ impl Step {
         match self {
             Step::Load => "load".to_owned(),
             Step::Reload => "reload".to_owned(),
+            Step::ClickFacade => "click the chat button".to_owned(),
             Step::Choose(choice) => {
                 let granted: Vec<&str> = choice.iter().filter(|(_, g)| **g).map(|(p, _)| p.as_str()).collect();
                 if granted.is_empty() {
@@ -45,8 +49,30 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
-/// Every scenario for a plan, in the spec's order.
+/// Every scenario for a plan, in the spec's order. With `load = on_interaction`, each grant of
+/// the messenger's purpose is followed by a click on the chat button, so that the widget loads
+/// and what it does is audited too.
 pub fn all(plan: &Plan) -> Vec<Scenario> {
+    let mut scenarios = listed(plan);
+    // Outside `pages` the loader draws no button: there is nothing to click.
+    if plan.on_interaction && plan.in_pages && plan.facade_label.is_some() {
+        for scenario in &mut scenarios {
+            let mut steps = Vec::new();
+            for step in scenario.steps.drain(..) {
+                let grants = matches!(&step, Step::Choose(choice)
+                    if plan.messenger_purpose.as_ref().is_some_and(|m| choice.get(m) == Some(&true)));
+                steps.push(step);
+                if grants {
+                    steps.push(Step::ClickFacade);
+                }
+            }
+            scenario.steps = steps;
+        }
+    }
+    scenarios
+}
+
+fn listed(plan: &Plan) -> Vec<Scenario> {
     let names: Vec<&str> = plan.purposes.iter().map(|p| p.name.as_str()).collect();
     let choice = |granted: &dyn Fn(&str) -> bool| -> BTreeMap<String, bool> {
         names.iter().map(|n| ((*n).to_owned(), granted(n))).collect()
@@ -90,6 +116,8 @@ pub struct Consent {
     pub answers: BTreeMap<String, bool>,
     /// The messenger's purpose was granted and then withdrawn in this scenario.
     pub withdrawn: bool,
+    /// The chat button was clicked (the loader remembers it for the tab's session).
+    pub clicked: bool,
 }
 
 impl Consent {
@@ -97,6 +125,10 @@ impl Consent {
     pub fn after(&self, step: &Step, plan: &Plan) -> Consent {
         match step {
             Step::Load | Step::Reload => self.clone(),
+            Step::ClickFacade => Consent {
+                clicked: true,
+                ..self.clone()
+            },
             Step::Choose(choice) => {
                 let messenger = plan.messenger_purpose.as_deref();
                 let was = messenger.is_some_and(|m| self.answers.get(m) == Some(&true));
@@ -104,6 +136,7 @@ impl Consent {
                 Consent {
                     answers: choice.clone(),
                     withdrawn: (self.withdrawn || was) && !now,
+                    clicked: self.clicked,
                 }
             }
         }
@@ -121,24 +154,8 @@ impl Consent {
     /// Whether the messenger may run at all on this page: its purpose runs, the URL is inside
     /// `pages`, and the facade (which the audit never clicks) is not required.
     pub fn allows_messenger(&self, plan: &Plan) -> bool {
-        plan.in_pages && !plan.on_interaction && plan.messenger_purpose.as_deref().is_some_and(|m| self.allows(plan, m))
-    }
-
-    /// How messages say what was granted: "nothing was answered", "`support` was granted".
-    pub fn describe(&self) -> String {
-        if self.answers.is_empty() {
-            return "before any answer to the banner".to_owned();
-        }
-        let granted: Vec<String> = self
-            .answers
-            .iter()
-            .filter(|(_, g)| **g)
-            .map(|(p, _)| format!("`{p}`"))
-            .collect();
-        if granted.is_empty() {
-            "with everything refused".to_owned()
-        } else {
-            format!("with only {} granted", granted.join(", "))
-        }
+        plan.in_pages
+            && (!plan.on_interaction || self.clicked)
+            && plan.messenger_purpose.as_deref().is_some_and(|m| self.allows(plan, m))
     }
 }

@@ -366,6 +366,42 @@ impl Tab {
         document.is_some_and(|r| r.status.is_some())
     }
 
+    /// Clicks the button labelled `label` with the mouse, where a visitor would (a real,
+    /// trusted click); `Ok(false)` while it is not drawn yet, an error if something covers it.
+    pub async fn click_button(&self, label: &str) -> Result<bool, String> {
+        let find = format!(
+            r#"(() => {{
+  const label = {label};
+  const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === label);
+  if (!button) return null;
+  button.scrollIntoView({{block: 'center'}});
+  const r = button.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const top = document.elementFromPoint(x, y);
+  return {{x, y, covered: button.contains(top) ? null : (top ? top.outerHTML.slice(0, 80) : 'nothing')}};
+}})()"#,
+            label = serde_json::to_string(label).unwrap_or_default()
+        );
+        let found = self.eval(&find).await?;
+        if found.is_null() {
+            return Ok(false);
+        }
+        if let Some(cover) = found.get("covered").and_then(|c| c.as_str()) {
+            return Err(format!(
+                "the chat button `{label}` is covered by `{cover}`, so a visitor could not click it"
+            ));
+        }
+        let (x, y) = (found["x"].as_f64().unwrap_or(0.0), found["y"].as_f64().unwrap_or(0.0));
+        let command = async {
+            self.page
+                .click(chromiumoxide::layout::Point { x, y })
+                .await
+                .map(|_| true)
+                .map_err(|e| format!("cannot click the chat button: {e}"))
+        };
+        self.guarded(command).await
+    }
+
     pub fn loads(&self) -> usize {
         lock(&self.log).loads
     }

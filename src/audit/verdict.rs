@@ -60,7 +60,7 @@ fn not_allowed(plan: &Plan, seen: &Observation) -> String {
             Some(false) => format!("while `{m}` was refused"),
             _ => format!("before `{m}` was granted"),
         },
-        Some(_) => "before the chat button (the facade) was clicked".to_owned(),
+        Some(_) => "before the chat button was clicked".to_owned(),
     }
 }
 
@@ -126,13 +126,15 @@ fn refused_calls(plan: &Plan, at: &Where, seen: &Observation) -> Option<Diagnost
         .filter_map(|m| {
             let why = match plan.method_purposes.get(m) {
                 Some(p) if !seen.state.allows(plan, p) => match seen.state.answers.get(p) {
-                    Some(false) => format!("`{p}` was refused"),
-                    _ => format!("`{p}` was not granted"),
+                    Some(false) => format!("while `{p}` was refused"),
+                    _ => format!("before `{p}` was granted"),
                 },
                 Some(_) if !seen.state.allows_messenger(plan) => not_allowed(plan, seen),
                 Some(_) => return None,
-                None if plan.known_methods.contains(m) => "no purpose of the policy maps its feature".to_owned(),
-                None => "the catalogue does not know it, so the loader drops it".to_owned(),
+                None if plan.known_methods.contains(m) => {
+                    "although no purpose of the policy maps its feature".to_owned()
+                }
+                None => "although the catalogue does not know it, so the loader drops it".to_owned(),
             };
             Some((m.clone(), why))
         })
@@ -141,7 +143,7 @@ fn refused_calls(plan: &Plan, at: &Where, seen: &Observation) -> Option<Diagnost
     Some(
         Diagnostic::new(
             Code::CP0503,
-            format!("`{method}`{} reached the widget while {why} {}", more(bad.len()), at.when()),
+            format!("`{method}`{} reached the widget {why} {}", more(bad.len()), at.when()),
         )
         .help("call Intercom through `window.Intercom` (the loader's firewall), never through a reference to the widget's own function kept by the page or another script")
         .at_location(at.url),
