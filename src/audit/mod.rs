@@ -239,50 +239,7 @@ async fn steps(
     for (index, step) in scenario.steps.iter().enumerate() {
         tab.begin_step(index);
         let loads = tab.loads();
-        match step {
-            Step::Load => {
-                timeout_at(deadline, tab.navigate(url))
-                    .await
-                    .map_err(|_| late(&unfinished(tab, url)))??;
-            }
-            Step::Reload => {
-                timeout_at(deadline, tab.reload())
-                    .await
-                    .map_err(|_| late(&unfinished(tab, url)))??;
-            }
-            Step::Choose(choice) => {
-                let script = cmp::script(plan, choice);
-                let given = timeout_at(deadline, async {
-                    loop {
-                        let answer = tab.eval(&script).await?;
-                        match answer.as_str() {
-                            Some("ok") => return Ok(()),
-                            Some(other) if other.starts_with("cannot") => {
-                                return Err(format!(
-                                    "the audit cannot drive `cmp {}` on `{url}`: {}",
-                                    plan.cmp,
-                                    other.trim_start_matches("cannot: ")
-                                ))
-                            }
-                            _ => tokio::time::sleep(Duration::from_millis(100)).await,
-                        }
-                    }
-                })
-                .await;
-                given.map_err(|_| late(&format!("the CMP `{}` never loaded", plan.cmp)))??;
-            }
-            Step::ClickFacade => {
-                let label = plan.facade_label.as_deref().unwrap_or_default();
-                let clicked = timeout_at(deadline, async {
-                    while !tab.click_button(label).await? {
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                    Ok::<(), String>(())
-                })
-                .await;
-                clicked.map_err(|_| late(&format!("the chat button `{label}` never appeared")))??;
-            }
-        }
+        perform(tab, plan, url, step, deadline, late).await?;
         let reloads = matches!(step, Step::Load | Step::Reload);
         let expected = if reloads { loads + 1 } else { loads };
         timeout_at(deadline, tab.settle(expected, QUIET)).await.map_err(|_| {
@@ -306,4 +263,60 @@ async fn steps(
         observations.push(seen);
     }
     Ok(observations)
+}
+
+/// Does one step: load, reload, answer the CMP or click the chat button, within the deadline.
+async fn perform(
+    tab: &Tab,
+    plan: &Plan,
+    url: &str,
+    step: &Step,
+    deadline: tokio::time::Instant,
+    late: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
+    match step {
+        Step::Load => {
+            timeout_at(deadline, tab.navigate(url))
+                .await
+                .map_err(|_| late(&unfinished(tab, url)))??;
+        }
+        Step::Reload => {
+            timeout_at(deadline, tab.reload())
+                .await
+                .map_err(|_| late(&unfinished(tab, url)))??;
+        }
+        Step::Choose(choice) => {
+            let script = cmp::script(plan, choice);
+            let given = timeout_at(deadline, async {
+                loop {
+                    let answer = tab.eval(&script).await?;
+                    match answer.as_str() {
+                        Some("ok") => return Ok(()),
+                        Some(other) if other.starts_with("cannot") => {
+                            return Err(format!(
+                                "the audit cannot drive `cmp {}` on `{url}`: {}",
+                                plan.cmp,
+                                other.trim_start_matches("cannot: ")
+                            ))
+                        }
+                        _ => tokio::time::sleep(Duration::from_millis(100)).await,
+                    }
+                }
+            })
+            .await;
+            given.map_err(|_| late(&format!("the CMP `{}` never loaded", plan.cmp)))??;
+        }
+        Step::ClickFacade => {
+            let label = plan.facade_label.as_deref().unwrap_or_default();
+            let clicked = timeout_at(deadline, async {
+                while !tab.click_button(label).await? {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Ok::<(), String>(())
+            })
+            .await;
+            clicked.map_err(|_| late(&format!("the chat button `{label}` never appeared")))??;
+        }
+    }
+    Ok(())
 }
