@@ -565,15 +565,15 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
         ),
         (
             site.url("127.0.0.1", "/app/no-cmp/"),
-            "the CMP `cookieconsent` never loaded within 4 s".to_owned(),
+            "the CMP `cookieconsent` never loaded within 8 s".to_owned(),
         ),
         (
             site.url("127.0.0.1", "/app/slow/"),
-            "the page did not finish loading (its load event never fired) within 4 s".to_owned(),
+            "the page did not finish loading (its load event never fired) within 8 s".to_owned(),
         ),
         (
             site.url("127.0.0.1", "/app/busy/"),
-            "the page did not settle (it kept making requests) within 4 s".to_owned(),
+            "the page did not settle (it kept making requests) within 8 s".to_owned(),
         ),
     ];
     for (url, expected) in &cases {
@@ -590,7 +590,7 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
                 "--widget",
                 widget.to_str().expect("utf-8"),
                 "--timeout",
-                "4",
+                "8",
                 url,
             ],
             run.path(),
@@ -603,7 +603,7 @@ fn faults_end_in_a_clear_error_with_exit_2_in_time_and_no_browser_left() {
             "{url}: expected `{expected}` in:\n{err}"
         );
         // One scenario's timeout, the browser's start and its close; never the sum of all.
-        assert!(took < Duration::from_secs(20), "{url}: took {took:?}");
+        assert!(took < Duration::from_secs(30), "{url}: took {took:?}");
         assert_no_browser_left(run.path());
     }
 
@@ -719,11 +719,11 @@ fn cookie_and_header_reach_a_page_behind_a_login() {
     ];
     // Without the session the audit sees the sign-in page, which has no banner to answer.
     let mut args = base.to_vec();
-    args.extend(["--timeout", "4", &url]);
+    args.extend(["--timeout", "8", &url]);
     let out = audit(&args, tmp.path());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("the CMP `cookieconsent` never loaded within 4 s"),
+        stderr(&out).contains("the CMP `cookieconsent` never loaded within 8 s"),
         "{}",
         stderr(&out)
     );

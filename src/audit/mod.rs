@@ -245,8 +245,10 @@ async fn steps(
         timeout_at(deadline, tab.settle(expected, QUIET)).await.map_err(|_| {
             if tab.loads() < expected {
                 late(&unfinished(tab, url))
-            } else {
+            } else if tab.since_last_request() < QUIET {
                 late("the page did not settle (it kept making requests)")
+            } else {
+                late("the page did not settle")
             }
         })??;
         if reloads {

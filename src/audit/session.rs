@@ -95,6 +95,8 @@ pub struct Log {
     answered: HashMap<String, &'static str>,
     pub crashed: bool,
     pub loads: usize,
+    /// When the latest request started.
+    pub last_request: Option<std::time::Instant>,
     /// The step new requests are counted in.
     pub step: usize,
 }
@@ -164,6 +166,7 @@ impl Tab {
                 };
                 let mut request = request;
                 request.answered_by_audit = log.answered.remove(&request.id);
+                log.last_request = Some(std::time::Instant::now());
                 let at = log.requests.len();
                 log.index.insert(request.id.clone(), at);
                 log.requests.push(request);
@@ -400,6 +403,11 @@ impl Tab {
                 .map_err(|e| format!("cannot click the chat button: {e}"))
         };
         self.guarded(command).await
+    }
+
+    /// How long ago the latest request started (forever if none did).
+    pub fn since_last_request(&self) -> Duration {
+        lock(&self.log).last_request.map_or(Duration::MAX, |t| t.elapsed())
     }
 
     pub fn loads(&self) -> usize {
