@@ -710,12 +710,55 @@ fn the_facade_is_a_real_button_and_a_click_loads_and_opens() {
     }
 }
 
+/// The facade's label follows `<html lang>`: the exact tag, then its primary subtag, then the
+/// policy's default language; and a single-page app that switches the language relabels it on
+/// its next navigation.
+#[test]
+fn the_facade_label_follows_the_page_language() {
+    let cmp = "custom";
+    let labels = json!([
+        ["en", "Chat with us"],
+        ["de", "Schreiben Sie uns"],
+        ["de-at", "Schreib uns"],
+        ["fr", "Écrivez-nous"]
+    ]);
+    let cfg = config(
+        cmp,
+        json!({"facade": {"labels": labels, "color": "#000", "position": "right"}}),
+    );
+    for (lang, expected) in [
+        ("de", "Schreiben Sie uns"),
+        ("de-AT", "Schreib uns"),
+        ("de-CH", "Schreiben Sie uns"),
+        ("fr-CA", "Écrivez-nous"),
+        ("FR", "Écrivez-nous"),
+        ("ja", "Chat with us"),
+        ("", "Chat with us"),
+        ("constructor", "Chat with us"),
+    ] {
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js(&format!("document.documentElement.lang = {};", json!(lang)));
+        tab.load(&cfg);
+        tab.js(&format!(
+            "step(100); eq(facade().textContent, {}, {});",
+            json!(expected),
+            json!(lang)
+        ));
+    }
+    let tab = Tab::open(URL, cmp, &cfg);
+    tab.js("document.documentElement.lang = 'de';");
+    tab.load(&cfg);
+    tab.js("step(100); eq(facade().textContent, 'Schreiben Sie uns');
+         document.documentElement.lang = 'fr'; history.pushState({}, '', '/app/settings'); step(100);
+         eq(facade().textContent, 'Écrivez-nous', 'relabelled after a navigation');");
+}
+
 #[test]
 fn left_facade_and_its_absence_without_on_interaction() {
     let cmp = "custom";
     let cfg = config(
         cmp,
-        json!({"facade": {"label": "Help", "color": "red", "position": "left"}}),
+        json!({"facade": {"labels": [["en", "Help"]], "color": "red", "position": "left"}}),
     );
     let tab = Tab::open(URL, cmp, &cfg);
     tab.load(&cfg);
@@ -736,7 +779,7 @@ fn hostile_policy_strings_stay_data() {
     let app_id = "x\"y'z`${__pwned=3}`</script><!--\u{2028}";
     for cmp in CMPS {
         let mut cfg = config(cmp, json!({}));
-        cfg["facade"]["label"] = json!(evil);
+        cfg["facade"]["labels"] = json!([["en", evil], [evil, evil]]);
         cfg["facade"]["color"] = json!("red;background:url(javascript:__pwned=4)");
         cfg["app_id"] = json!(app_id);
         cfg["widget_src"] = json!(format!("https://widget.intercom.io/widget/{app_id}"));
@@ -1044,7 +1087,7 @@ fn variant(cmp: &str, feature: &str) -> Value {
         "interaction" => c["load"] = json!("on_interaction"),
         "facade" => {
             c["load"] = json!("on_interaction");
-            c["facade"] = json!({"label": "Chat", "color": "#000", "position": "left"});
+            c["facade"] = json!({"labels": [["en", "Chat"]], "color": "#000", "position": "left"});
         }
         other => panic!("no variant {other}"),
     }

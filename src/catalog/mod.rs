@@ -3,6 +3,7 @@
 //! facts (`cmps`). Every other module asks here; none restates a fact.
 
 pub mod cmps;
+pub mod languages;
 mod load;
 pub mod model;
 

@@ -88,26 +88,33 @@ codes! {
         "src/check/lower/mod.rs" => [lower_file, no_options, feature_ref],
         "src/check/lower/intercom.rs" => [intercom],
         "src/check/lower/cmp.rs" => [cmp_block],
+        "src/check/lower/texts.rs" => [text_policy],
     ];
     CP0102 => Error, "duplicate policy, purpose, key or CMP entry", raised in [
         "src/check/reader.rs" => [duplicate],
         "src/check/lower/cmp.rs" => [cmp_block],
         "src/check/mod.rs" => [first_definitions],
+        "src/check/lower/texts.rs" => [resolve],
     ];
     CP0103 => Error, "a value of the wrong kind or form", raised in [
         "src/check/reader.rs" => [wrong_kind, list],
         "src/check/lower/mod.rs" => [jurisdictions],
-        "src/check/lower/intercom.rs" => [app_id, facade, pages],
+        "src/check/lower/intercom.rs" => [app_id, nonempty_label, pages],
         "src/check/lower/cmp.rs" => [cmp_value],
+        "src/check/lower/texts.rs" => [languages, banner],
         "src/check/suppress.rs" => [collect],
     ];
     CP0104 => Error, "a required key is missing", raised in [
         "src/check/reader.rs" => [require],
         "src/check/lower/mod.rs" => [policy, purpose],
         "src/check/lower/cmp.rs" => [cmp_block],
+        "src/check/lower/texts.rs" => [text_block, text_policy, purpose_texts],
     ];
     CP0105 => Error, "a value that looks like a secret", raised in [
         "src/check/rules/hygiene.rs" => [secret],
+    ];
+    CP0106 => Error, "a malformed or undeclared language, or a `text` block for no policy", raised in [
+        "src/check/lower/texts.rs" => [tag, language_declared, unknown_policy],
     ];
     CP0201 => Error, "a feature falls under two purposes (ambiguous purpose mapping)", raised in [
         "src/check/rules/mapping.rs" => [ambiguous],
@@ -165,6 +172,9 @@ codes! {
     ];
     CP0412 => Warning, "a `facade` block that is never drawn", raised in [
         "src/check/rules/facade.rs" => [never_drawn],
+    ];
+    CP0413 => Warning, "a visitor-facing text missing in a declared language", raised in [
+        "src/check/rules/languages.rs" => [missing_translations, english_defaults],
     ];
     CP0414 => Warning, "proactive features under a messenger that loads on a click", raised in [
         "src/check/rules/intercom.rs" => [proactive_after_click],

@@ -88,8 +88,8 @@ slots! {
     page_view_needs if views: Option<String>,
     /// `[index a page's update may not find taken, window ms, page-view debounce ms]`.
     update_budget if budget: Option<[u64; 3]>,
-    /// `[label, color, side]`.
-    facade_look if facade: Option<(String, String, &'static str)>,
+    /// `[[[tag, label], ...], color, side]`.
+    facade_look if facade: Option<FacadeLook>,
 }
 
 fn slot<T: Serialize>(value: &T) -> Value {
@@ -394,12 +394,16 @@ fn removal_selector(c: &LoaderConfig) -> String {
         .join(",")
 }
 
-/// `[label, color, side]`, only with `load = on_interaction`: with `when_granted` there is no
+/// The facade as the script takes it: `[tag, label]` per language (the default first), the
+/// colour, and the side.
+pub type FacadeLook = (Vec<(String, String)>, String, &'static str);
+
+/// `[labels, color, side]`, only with `load = on_interaction`: with `when_granted` there is no
 /// request to wait for. The side is one of two words whatever the policy says.
-fn facade_look(c: &LoaderConfig) -> Option<(String, String, &'static str)> {
+fn facade_look(c: &LoaderConfig) -> Option<FacadeLook> {
     let f = c.facade.as_ref().filter(|_| c.load == Load::OnInteraction)?;
     let side = if f.position == Position::Left { "left" } else { "right" };
-    Some((f.label.clone(), f.color.clone(), side))
+    Some((f.labels.clone(), f.color.clone(), side))
 }
 
 /// The purposes a leaf needs: its own and, recursively, those of the leaves it requires.

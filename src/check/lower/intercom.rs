@@ -124,11 +124,13 @@ fn with_defaults(w: WrittenIntercom) -> Option<Intercom> {
     let facade = match w.load.value {
         Load::OnInteraction => Some(match w.facade {
             Some(f) => Facade {
+                label_span: f.label.as_ref().map(|l| l.span),
                 label: f.label.map_or_else(|| DEFAULT_FACADE_LABEL.to_owned(), |l| l.value),
                 color: f.color.map_or_else(|| DEFAULT_FACADE_COLOR.to_owned(), |c| c.value),
                 position: f.position,
             },
             None => Facade {
+                label_span: None,
                 label: DEFAULT_FACADE_LABEL.to_owned(),
                 color: DEFAULT_FACADE_COLOR.to_owned(),
                 position: Position::Right,
@@ -207,13 +209,7 @@ fn facade(b: &Block, out: &mut Vec<Diagnostic>) -> WrittenFacade {
         }
     }
     if let Some(l) = &label {
-        if l.value.trim().is_empty() {
-            out.push(
-                Diagnostic::new(Code::CP0103, "the facade label is empty")
-                    .primary(l.span, "a button needs an accessible name")
-                    .help("write what the button does, like `\"Chat with support\"`"),
-            );
-        }
+        nonempty_label(l, out);
     }
     let position = r.setting("position", Position::Right, out).value;
     nested_blocks(&r, out);
@@ -222,6 +218,17 @@ fn facade(b: &Block, out: &mut Vec<Diagnostic>) -> WrittenFacade {
         label,
         color,
         position,
+    }
+}
+
+/// CP0103: a facade label, in any language, is the button's accessible name.
+pub(super) fn nonempty_label(label: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    if label.value.trim().is_empty() {
+        out.push(
+            Diagnostic::new(Code::CP0103, "the facade label is empty")
+                .primary(label.span, "a button needs an accessible name")
+                .help("write what the button does, like `\"Chat with support\"`"),
+        );
     }
 }
 

@@ -10,15 +10,18 @@
 //! - [`intercom`]: the `intercom` settings against what is mapped (CP0205, CP0401-CP0403, CP0407,
 //!   CP0414).
 //! - [`cmp`]: `cmp` blocks against the CMPs' facts (CP0301, CP0302, CP0405).
+//! - [`languages`]: visitor-facing texts in every declared language (CP0413).
 //!
 //! Structural codes (CP0101-CP0104) are raised while reading (`check::reader`,
-//! `check::lower`), CP0001 by the parser, CP0410 by `check::suppress`.
+//! `check::lower`), as is CP0106 (languages and `text` blocks), CP0001 by the parser, CP0410 by
+//! `check::suppress`.
 
 pub mod cmp;
 pub mod facade;
 mod facts;
 pub mod hygiene;
 pub mod intercom;
+pub mod languages;
 pub mod legal_basis;
 pub mod mapping;
 pub mod purposes;
@@ -47,4 +50,5 @@ pub fn check_policy(policy: &Policy, catalog: &Catalog, vendor: &Vendor, out: &m
     cmp::ungrantable_purposes(policy, out);
     cmp::unrefusable_consent(policy, out);
     cmp::shared_switches(policy, out);
+    languages::missing_translations(policy, out);
 }
