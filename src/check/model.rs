@@ -95,6 +95,20 @@ pub struct Policy {
     /// The standalone banner's texts in the default language, when the policy has a `banner`
     /// block.
     pub banner: Option<Banner>,
+    /// Who is responsible for the processing, when the policy says.
+    pub controller: Option<Controller>,
+}
+
+/// `controller { name, contact, dpo, privacy_policy }` (GDPR Art. 13(1)(a)-(b), Art. 30(1)(a)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Controller {
+    /// `controller` at the head of the block.
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub contact: Option<Spanned<String>>,
+    pub dpo: Option<Spanned<String>>,
+    /// An https URL or an absolute path.
+    pub privacy_policy: Option<Spanned<String>>,
 }
 
 /// The keys of a `banner { ... }` block with the English text used where a policy writes none
@@ -238,6 +252,9 @@ pub struct Intercom {
     pub transfer: Option<Spanned<Transfer>>,
     pub audience_rules: Setting<AudienceRules>,
     pub on_withdraw: Setting<OnWithdraw>,
+    /// Why the messenger's device access rests on the visitor's request (the click on the
+    /// facade) rather than consent: required where EU or UK law applies (CP0206).
+    pub request_exemption: Option<Spanned<String>>,
     pub retention: Retention,
     /// Present when `load = on_interaction` (defaults filled in).
     pub facade: Option<Facade>,

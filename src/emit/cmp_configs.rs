@@ -156,16 +156,17 @@ fn cookieconsent_parts(policy: &Policy, vendor: &Vendor) -> CookieconsentParts {
         let service = intercom_service(&p.name);
         let entry = parts.categories.entry(category.clone()).or_insert_with(|| {
             json!({
-                // Only a legitimate-interest or contract purpose is on until refused.
+                // Only a legitimate-interest or contract purpose is on until refused; a contract
+                // purpose is information, not a choice (no right to object), so read-only.
                 "enabled": p.basis.value != Basis::Consent,
-                "readOnly": category == "necessary",
+                "readOnly": category == "necessary" || p.basis.value == Basis::Contract,
                 "services": {},
             })
         });
         if let Some(services) = entry.get_mut("services").and_then(Value::as_object_mut) {
             // vanilla-cookieconsent v3 takes one label per service, whatever the language: the
             // default language's title (the section above it is translated).
-            services.insert(service.clone(), json!({"label": policy.title_in(p, default)}));
+            services.insert(service.clone(), json!({"label": html(policy.title_in(p, default))}));
         }
         if messenger == Some(p.name.as_str()) {
             let names = cookie_names(policy, vendor);
@@ -183,12 +184,15 @@ fn cookieconsent_parts(policy: &Policy, vendor: &Vendor) -> CookieconsentParts {
     for language in policy.language_tags() {
         let sections: Vec<Value> = shown_purposes(policy, "cookieconsent")
             .map(|(p, category)| {
+                // vanilla-cookieconsent inserts titles and descriptions as HTML: the policy's
+                // words are text, so they are escaped.
                 json!({
-                    "title": policy.title_in(p, language),
-                    "description": policy.description_in(p, language),
+                    "title": html(policy.title_in(p, language)),
+                    "description": html(policy.description_in(p, language)),
                     "linkedCategory": category,
                 })
             })
+            .chain(controller_section(policy))
             .collect();
         parts.sections.insert(language.to_owned(), Value::Array(sections));
     }
@@ -199,7 +203,7 @@ fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
     let mut parts = cookieconsent_parts(policy, vendor);
     let mut translations = Map::new();
     for language in policy.language_tags() {
-        let text = |key: &str| policy.banner_text_in(key, language);
+        let text = |key: &str| html(policy.banner_text_in(key, language));
         translations.insert(
             language.to_owned(),
             json!({
@@ -251,6 +255,27 @@ fn cookieconsent_module(policy: &Policy, vendor: &Vendor) -> Value {
         "messenger": js_json_pretty(&parts.messenger),
         "language": js_json(&json!(policy.default_language())),
     })
+}
+
+/// The last preferences section: who is responsible and where the privacy policy is (EDPB
+/// Guidelines 05/2020 on consent: the controller's identity is part of informed consent). Its
+/// title is the controller's name, so it reads the same in every language.
+fn controller_section(policy: &Policy) -> Option<Value> {
+    let c = policy.controller.as_ref()?;
+    let name = c.name.as_ref()?;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(contact) = &c.contact {
+        parts.push(html(&contact.value));
+    }
+    if let Some(dpo) = &c.dpo {
+        parts.push(html(&dpo.value));
+    }
+    if let Some(url) = &c.privacy_policy {
+        // Checked as an https URL or absolute path (CP0103); escaped for the attribute.
+        let href = html(&url.value);
+        parts.push(format!("<a href=\"{href}\">{href}</a>"));
+    }
+    Some(json!({"title": html(&name.value), "description": parts.join(" · ")}))
 }
 
 /// The key Klaro looks a language up under: it lower-cases the page's `lang` and keeps only the
@@ -333,7 +358,8 @@ fn klaro_parts(policy: &Policy, vendor: &Vendor) -> KlaroParts {
             "cookies": cookies,
             "default": p.basis.value != Basis::Consent,
             "optOut": false,
-            "required": false,
+            // A contract purpose carries no right to object: Klaro shows it, always on.
+            "required": p.basis.value == Basis::Contract,
             "onlyOnce": true,
             "translations": texts,
         }));
@@ -375,7 +401,7 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
     if let Some(default) = translations.get(&klaro_key(policy.default_language())).cloned() {
         translations.insert("zz".to_owned(), default);
     }
-    json!({
+    let mut config = json!({
         "version": 1,
         "elementID": "klaro",
         "storageMethod": "cookie",
@@ -389,7 +415,13 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
         "showNoticeTitle": policy.banner.is_some(),
         "translations": translations,
         "services": parts.services,
-    })
+    });
+    // Klaro links the privacy policy from its notice and modal, in its own words per language
+    // (the key is left out without one: Klaro expects a string there).
+    if let Some(url) = policy.controller.as_ref().and_then(|c| c.privacy_policy.as_ref()) {
+        config["privacyPolicy"] = json!(url.value);
+    }
+    config
 }
 
 /// The data of `klaro-intercom.mjs`, each fact encoded for its JavaScript context.
@@ -429,7 +461,7 @@ fn onetrust(policy: &Policy, vendor: &Vendor) -> Value {
             })
         })
         .collect();
-    json!({"format": "consentc-onetrust-cookies", "version": 1, "policy": policy.name, "cookies": cookies, "texts": texts_by_language(policy, "onetrust")})
+    json!({"format": "consentc-onetrust-cookies", "version": 1, "policy": policy.name, "cookies": cookies, "texts": texts_by_language(policy, "onetrust"), "controller": controller_json(policy)})
 }
 
 /// Cookiebot: the manual cookie declaration (Cookiebot admin, Cookies, Add cookie).
@@ -448,7 +480,7 @@ fn cookiebot(policy: &Policy, vendor: &Vendor) -> Value {
             })
         })
         .collect();
-    json!({"format": "consentc-cookiebot-declaration", "version": 2, "policy": policy.name, "cookies": cookies, "texts": texts_by_language(policy, "cookiebot")})
+    json!({"format": "consentc-cookiebot-declaration", "version": 2, "policy": policy.name, "cookies": cookies, "texts": texts_by_language(policy, "cookiebot"), "controller": controller_json(policy)})
 }
 
 /// Usercentrics: one service per purpose, named as the policy's `cmp usercentrics` block does.
@@ -477,7 +509,7 @@ fn usercentrics(policy: &Policy, vendor: &Vendor) -> Value {
             }))
         })
         .collect();
-    json!({"format": "consentc-usercentrics-services", "version": 2, "policy": policy.name, "services": services, "texts": texts_by_language(policy, "usercentrics")})
+    json!({"format": "consentc-usercentrics-services", "version": 2, "policy": policy.name, "services": services, "texts": texts_by_language(policy, "usercentrics"), "controller": controller_json(policy)})
 }
 
 /// Didomi: the custom vendor (Didomi console, Vendors, Add a custom vendor) and its device
@@ -525,7 +557,17 @@ fn didomi(policy: &Policy, vendor: &Vendor) -> Value {
         "usesNonCookieAccess": true,
         "deviceStorageDisclosures": {"disclosures": disclosures},
         "texts": texts_by_language(policy, "didomi"),
+        "controller": controller_json(policy),
     })
+}
+
+/// Who is responsible, for the dashboard CMPs' notice texts (null when the policy does not say).
+fn controller_json(policy: &Policy) -> Value {
+    let Some(c) = &policy.controller else {
+        return Value::Null;
+    };
+    let field = |v: &Option<crate::check::model::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+    json!({"name": field(&c.name), "contact": field(&c.contact), "dpo": field(&c.dpo), "privacy_policy": field(&c.privacy_policy)})
 }
 
 /// What to enter in a dashboard CMP for each language: per canonical tag, each shown purpose's

@@ -200,6 +200,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         "consent_mode": consent_mode,
         "audience_rules_state": intercom.audience_rules.value.as_str(),
         "erasure": markdown(&vendor.erasure),
+        "art30": super::record::art30(policy, catalog, vendor, super::cmp_configs::revision(policy, vendor)),
     })
 }
 

@@ -4,6 +4,7 @@
 //! in [`intercom`], `cmp` blocks in [`cmp`].
 
 mod cmp;
+mod controller;
 mod intercom;
 mod texts;
 
@@ -84,7 +85,8 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
     let mut invalid_cmp_blocks = false;
     let mut written_texts = Vec::new();
     let mut banner: Option<Banner> = None;
-    let mut block_kinds: Vec<&str> = vec!["purpose", "cmp", "text", "banner"];
+    let mut controller_block: Option<Controller> = None;
+    let mut block_kinds: Vec<&str> = vec!["purpose", "cmp", "text", "banner", "controller"];
     block_kinds.extend(catalog.vendors.keys().map(String::as_str));
 
     for child in &r.blocks {
@@ -121,6 +123,10 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
                 }
             }
             "text" => written_texts.extend(texts::text_block(child, false, out)),
+            "controller" => match &controller_block {
+                Some(first) => out.push(duplicate("`controller` block", &context, first.span, child.kind.span)),
+                None => controller_block = Some(controller::controller(child, out)),
+            },
             "banner" => match &banner {
                 Some(Banner { span: Some(first), .. }) => {
                     out.push(duplicate("`banner` block", &context, *first, child.kind.span))
@@ -189,6 +195,7 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
         texts: IndexMap::new(),
         written_texts,
         banner,
+        controller: controller_block,
     })
 }
 
