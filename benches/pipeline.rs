@@ -392,12 +392,14 @@ fn memory_breakdown(c: &Corpus) {
     let mut diagnostics = Vec::new();
     let mut allows = Vec::new();
     let mut policies = Vec::new();
+    let mut translations = Vec::new();
     for f in facts {
         diagnostics.extend(f.diagnostics);
         allows.extend(f.allows);
         policies.extend(f.policies);
+        translations.extend(f.translations);
     }
-    let model = consentc::check::check_set(policies, catalog, &mut diagnostics);
+    let model = consentc::check::check_set(policies, translations, catalog, &mut diagnostics);
     consentc::check::suppress::apply(allows, &mut diagnostics);
     let after_model = live();
     let per = |b: usize| format!("{:.1} MB ({:.2}x source)", mb(b), b as f64 / c.policy_bytes as f64);

@@ -121,14 +121,16 @@ pub fn check_sources(inputs: Vec<(String, Vec<u8>)>) -> Checked {
     let mut diagnostics = Vec::new();
     let mut allows = Vec::new();
     let mut policies = Vec::new();
+    let mut translations = Vec::new();
     for (i, (source, facts)) in units.into_iter().enumerate() {
         let id = sources.add(source);
         debug_assert_eq!(id, FileId(i as u32), "spans carry the input position as the file id");
         diagnostics.extend(facts.diagnostics);
         allows.extend(facts.allows);
         policies.extend(facts.policies);
+        translations.extend(facts.translations);
     }
-    let model = check::check_set(policies, catalog, &mut diagnostics);
+    let model = check::check_set(policies, translations, catalog, &mut diagnostics);
     check::suppress::apply(allows, &mut diagnostics);
     diagnostics::sort(&mut diagnostics, &sources);
     Checked {

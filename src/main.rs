@@ -411,6 +411,8 @@ fn features(vendor: Option<&str>) -> Result<ExitCode, Usage> {
                 out.push_str(&consentc::catalog::describe(v));
                 out.push('\n');
             }
+            out.push_str(&consentc::catalog::describe_jurisdictions(catalog));
+            out.push('\n');
             out.push_str(&catalog::cmps::describe_all());
         }
     }

@@ -19,6 +19,7 @@ policy shop {
   intercom {
     app_id = "shop0001"
     region = eu
+    transfer = dpf
     identity_verification = jwt
     load = when_granted
     pages = ["/help/**"]
@@ -377,7 +378,10 @@ fn cookieconsent_revision_follows_consent_relevant_content_only() {
                     "basis = consent\n    features = [intercom.messenger",
                     "basis = legitimate_interest\n    features = [intercom.messenger"
                 )
-                .replace("load = when_granted", "load = on_interaction")
+                .replace(
+                    "load = when_granted",
+                    "load = on_interaction\n    request_exemption = \"Visitors click to ask for help.\""
+                )
         ),
         base,
         "a purpose changed basis"

@@ -11,6 +11,7 @@ const CLEAN: &str = r#"policy shop {
   intercom {
     app_id = "abc123xy"
     region = eu
+    transfer = dpf
     identity_verification = jwt
     load = on_interaction
     audience_rules = applied
@@ -206,7 +207,7 @@ fn json_has_every_field_of_every_diagnostic() {
     );
     assert_eq!(d["file"], "shop.policy");
     // The primary label is on the later mapping: line 21, column 17.
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(21), Some(17)));
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(22), Some(17)));
     let (start, end) = (d["span"]["start"].as_u64().unwrap(), d["span"]["end"].as_u64().unwrap());
     let text = error_only();
     assert_eq!(&text[start as usize..end as usize], "intercom.help_center");
@@ -234,7 +235,7 @@ fn json_has_every_field_of_every_diagnostic() {
     }
     let primary: Vec<&Value> = labels.iter().filter(|l| l["primary"] == true).collect();
     assert_eq!(primary.len(), 1);
-    assert_eq!(primary[0]["line"], 21);
+    assert_eq!(primary[0]["line"], 22);
     assert_eq!(primary[0]["end_column"], 37);
     let secondary = labels
         .iter()
@@ -242,7 +243,7 @@ fn json_has_every_field_of_every_diagnostic() {
         .expect("a secondary label");
     assert_eq!(
         (secondary["line"].as_u64(), secondary["column"].as_u64()),
-        (Some(15), Some(37))
+        (Some(16), Some(37))
     );
     assert!(
         stderr(&out).is_empty() || !stderr(&out).contains("CP0201"),

@@ -9,6 +9,7 @@ policy site {
   intercom {
     app_id = "abc123xy"
     region = eu
+    transfer = dpf
     load = on_interaction
     audience_rules = applied
     retention { conversations = 24 months; users = 24 months; visitors = 9 months }

@@ -5,6 +5,7 @@ const POLICY: &str = r##"
 policy every_cmp {
   title = "Every CMP"
   jurisdictions = [eu, uk]
+  controller { name = "Acme Software GmbH"; contact = "privacy@acme.example"; dpo = "dpo@acme.example"; privacy_policy = "https://acme.example/privacy" }
   intercom {
     app_id = "abc123xy"
     region = eu

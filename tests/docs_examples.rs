@@ -158,6 +158,56 @@ fn every_code_has_a_page_in_the_fixed_shape() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// Issue 14: a page that makes a legal claim (names a law, an article, a guideline or an
+/// authority) ends with its sources, a `## Sources` section listing them; and the citations the
+/// privacy review asked for are there.
+#[test]
+fn legal_pages_end_with_their_sources() {
+    let legal = [
+        "GDPR",
+        "ePrivacy",
+        "PECR",
+        "EDPB",
+        "CCPA",
+        "Art. ",
+        "Directive",
+        "Guidelines",
+        "CNIL",
+    ];
+    let mut failures = Vec::new();
+    for &code in Code::ALL {
+        let page = read(&code_page(code));
+        let claims = legal.iter().any(|word| page.contains(word));
+        let headings: Vec<&str> = page.lines().filter(|l| l.starts_with("## ")).collect();
+        let sources = page.split("\n## Sources\n").nth(1).unwrap_or_default();
+        if claims && headings.last() != Some(&"## Sources") {
+            failures.push(format!(
+                "{code}: makes a legal claim but does not end with `## Sources`"
+            ));
+        } else if claims && !sources.lines().any(|l| l.starts_with("- ")) {
+            failures.push(format!("{code}: `## Sources` lists nothing"));
+        }
+    }
+    for (code, citation) in [
+        ("CP0203", "C-673/17"),
+        ("CP0204", "C-673/17"),
+        ("CP0203", "Guidelines 2/2023"),
+        ("CP0204", "Guidelines 2/2023"),
+        ("CP0204", "CNIL"),
+        ("CP0205", "Art. 25"),
+        ("CP0206", "Opinion 04/2012"),
+        ("CP0207", "05/2020"),
+        ("CP0415", "7025"),
+    ] {
+        let page = read(&root().join(format!("docs/codes/{code}.md")));
+        let sources = page.split("\n## Sources\n").nth(1).unwrap_or_default();
+        if !sources.contains(citation) {
+            failures.push(format!("{code}: its sources do not cite {citation}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
 #[test]
 fn code_page_examples_fail_and_fixes_pass() {
     let mut failures = Vec::new();

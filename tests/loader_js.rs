@@ -434,7 +434,10 @@ fn gpc_honor_and_strict() {
             let tab = Tab::open(URL, cmp, &cfg);
             tab.js("navigator.globalPrivacyControl = true; cmp.load();");
             tab.load(&cfg);
-            tab.js(&format!("cmp.choose({ALL}); step(500);"));
+            // A custom banner says on load that the visitor has not chosen yet (docs/cmps/custom.md).
+            tab.js(&format!(
+                "if (CMP === 'custom') consentc.set({{}}); cmp.choose({ALL}); step(500);"
+            ));
             let booted = tab.val("__intercom.boots.length") == json!(1);
             assert_eq!(
                 booted, explicit_grant_counts,
@@ -468,6 +471,90 @@ fn gpc_honor_and_strict() {
         tab.js(&format!(
             "consentc.set({{guidance: true}}); step(500); eq(__intercom.boots.length, {boots}, 'gpc {gpc}');"
         ));
+    }
+}
+
+/// The bases at run time: `consent` needs a grant, `legitimate_interest` any answer but a
+/// refusal (an objection), `contract` any answer at all (Art. 6(1)(b) carries no right to
+/// object). Nothing before the CMP answers.
+#[test]
+fn each_basis_has_its_run_time_meaning() {
+    for cmp in CMPS {
+        for (basis, boots_on_refusal) in [("consent", 0), ("legitimate_interest", 0), ("contract", 1)] {
+            let patch = json!({"load": "when_granted", "facade": null, "pages": null,
+                "purposes": {"support": {"basis": basis, "gpc": "ignore", "behavioural": false}}});
+            let cfg = config(cmp, patch);
+            let tab = Tab::open(URL, cmp, &cfg);
+            tab.js("cmp.load();");
+            tab.load(&cfg);
+            tab.js(&format!(
+                "step(500); eq(__intercom.boots.length, 0, '[{cmp}] {basis}: pending until the CMP answers');
+                 cmp.choose({NOTHING}); step(500);
+                 eq(__intercom.boots.length, {boots_on_refusal}, '[{cmp}] {basis} after a refusal');"
+            ));
+        }
+    }
+}
+
+/// GPC `honor` (CCPA regulations §7025(c)(3)): under the signal, only a grant the visitor gave
+/// while the signal was on counts. A stored grant from before the signal does not; a grant made
+/// on a page under the signal does, and is remembered under `consentc:<policy>:gpc` across a
+/// reload; a refusal forgets it. Without the signal the stored grant counts as usual.
+#[test]
+fn gpc_honor_counts_only_grants_given_under_the_signal() {
+    const KEY: &str = "consentc:acme_app:gpc";
+    for cmp in CMPS {
+        let patch = json!({"load": "when_granted", "facade": null, "pages": null,
+            "purposes": {"support": {"basis": "consent", "gpc": "honor", "behavioural": false}}});
+        let cfg = config(cmp, patch);
+        // A grant stored before the signal: replayed on load, it is not a grant under the signal.
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js(&format!(
+            "navigator.globalPrivacyControl = true; cmp.returning({ALL}); cmp.load();"
+        ));
+        tab.load(&cfg);
+        tab.js(&format!(
+            "step(500); eq(__intercom.boots.length, 0, '[{cmp}] a stored grant from before the signal');
+             eq(localStorage.getItem('{KEY}'), null);"
+        ));
+        // The same stored grant without the signal counts.
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js(&format!(
+            "navigator.globalPrivacyControl = false; cmp.returning({ALL}); cmp.load();"
+        ));
+        tab.load(&cfg);
+        tab.js(&format!(
+            "step(500); eq(__intercom.boots.length, 1, '[{cmp}] no signal');"
+        ));
+        // A grant given on this page under the signal counts and is recorded.
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js("navigator.globalPrivacyControl = true; cmp.load();");
+        tab.load(&cfg);
+        tab.js(&format!(
+            "if (CMP === 'custom') consentc.set({{}});
+             step(500); eq(__intercom.boots.length, 0, 'nothing before the choice');
+             cmp.choose({ALL}); step(500);
+             eq(__intercom.boots.length, 1, '[{cmp}] a grant under the signal');
+             eq(localStorage.getItem('{KEY}').split(' ').indexOf('support') >= 0, true, 'recorded');"
+        ));
+        let recorded = tab.val(&format!("localStorage.getItem('{KEY}')"));
+        // A reload: the CMP replays the grant, and the record says it was given under the signal.
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js(&format!(
+            "navigator.globalPrivacyControl = true; localStorage.setItem('{KEY}', {recorded}); cmp.returning({ALL}); cmp.load();"
+        ));
+        tab.load(&cfg);
+        tab.js(&format!(
+            "step(500); eq(__intercom.boots.length, 1, '[{cmp}] after a reload');"
+        ));
+        // A refusal forgets it: the next grant must be given under the signal again.
+        tab.js(&format!(
+            "cmp.choose({NOTHING}); step(500);
+             eq(localStorage.getItem('{KEY}'), '', '[{cmp}] forgotten on refusal');
+             eq(__intercom.shutdowns, 1, '[{cmp}] the widget is shut down');"
+        ));
+        // The record is the loader's own, outside the vendor's storage prefix that cleanup removes.
+        assert!(!KEY.starts_with("intercom."));
     }
 }
 
@@ -710,12 +797,55 @@ fn the_facade_is_a_real_button_and_a_click_loads_and_opens() {
     }
 }
 
+/// The facade's label follows `<html lang>`: the exact tag, then its primary subtag, then the
+/// policy's default language; and a single-page app that switches the language relabels it on
+/// its next navigation.
+#[test]
+fn the_facade_label_follows_the_page_language() {
+    let cmp = "custom";
+    let labels = json!([
+        ["en", "Chat with us"],
+        ["de", "Schreiben Sie uns"],
+        ["de-at", "Schreib uns"],
+        ["fr", "Écrivez-nous"]
+    ]);
+    let cfg = config(
+        cmp,
+        json!({"facade": {"labels": labels, "color": "#000", "position": "right"}}),
+    );
+    for (lang, expected) in [
+        ("de", "Schreiben Sie uns"),
+        ("de-AT", "Schreib uns"),
+        ("de-CH", "Schreiben Sie uns"),
+        ("fr-CA", "Écrivez-nous"),
+        ("FR", "Écrivez-nous"),
+        ("ja", "Chat with us"),
+        ("", "Chat with us"),
+        ("constructor", "Chat with us"),
+    ] {
+        let tab = Tab::open(URL, cmp, &cfg);
+        tab.js(&format!("document.documentElement.lang = {};", json!(lang)));
+        tab.load(&cfg);
+        tab.js(&format!(
+            "step(100); eq(facade().textContent, {}, {});",
+            json!(expected),
+            json!(lang)
+        ));
+    }
+    let tab = Tab::open(URL, cmp, &cfg);
+    tab.js("document.documentElement.lang = 'de';");
+    tab.load(&cfg);
+    tab.js("step(100); eq(facade().textContent, 'Schreiben Sie uns');
+         document.documentElement.lang = 'fr'; history.pushState({}, '', '/app/settings'); step(100);
+         eq(facade().textContent, 'Écrivez-nous', 'relabelled after a navigation');");
+}
+
 #[test]
 fn left_facade_and_its_absence_without_on_interaction() {
     let cmp = "custom";
     let cfg = config(
         cmp,
-        json!({"facade": {"label": "Help", "color": "red", "position": "left"}}),
+        json!({"facade": {"labels": [["en", "Help"]], "color": "red", "position": "left"}}),
     );
     let tab = Tab::open(URL, cmp, &cfg);
     tab.load(&cfg);
@@ -736,7 +866,7 @@ fn hostile_policy_strings_stay_data() {
     let app_id = "x\"y'z`${__pwned=3}`</script><!--\u{2028}";
     for cmp in CMPS {
         let mut cfg = config(cmp, json!({}));
-        cfg["facade"]["label"] = json!(evil);
+        cfg["facade"]["labels"] = json!([["en", evil], [evil, evil]]);
         cfg["facade"]["color"] = json!("red;background:url(javascript:__pwned=4)");
         cfg["app_id"] = json!(app_id);
         cfg["widget_src"] = json!(format!("https://widget.intercom.io/widget/{app_id}"));
@@ -1044,7 +1174,7 @@ fn variant(cmp: &str, feature: &str) -> Value {
         "interaction" => c["load"] = json!("on_interaction"),
         "facade" => {
             c["load"] = json!("on_interaction");
-            c["facade"] = json!({"label": "Chat", "color": "#000", "position": "left"});
+            c["facade"] = json!({"labels": [["en", "Chat"]], "color": "#000", "position": "left"});
         }
         other => panic!("no variant {other}"),
     }

@@ -5,7 +5,7 @@ use std::process::Command;
 
 fn policy(i: usize) -> String {
     format!(
-        "policy site_{i} {{\n  title = \"Site {i}\"\n  intercom {{\n    app_id = \"app{i}\"\n    region = eu\n    load = on_interaction\n    audience_rules = applied\n    retention {{ conversations = 12 months; users = 12 months; visitors = 6 months }}\n  }}\n  purpose support {{\n    title = \"Support\"\n    description = \"Chat with us.\"\n    basis = consent\n    features = [intercom.messenger]\n  }}\n  cmp custom {{}}\n}}\n"
+        "policy site_{i} {{\n  title = \"Site {i}\"\n  intercom {{\n    app_id = \"app{i}\"\n    region = eu\n    transfer = dpf\n    load = on_interaction\n    audience_rules = applied\n    retention {{ conversations = 12 months; users = 12 months; visitors = 6 months }}\n  }}\n  purpose support {{\n    title = \"Support\"\n    description = \"Chat with us.\"\n    basis = consent\n    features = [intercom.messenger]\n  }}\n  cmp custom {{}}\n}}\n"
     )
 }
 

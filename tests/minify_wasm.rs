@@ -67,6 +67,7 @@ fn features_off() -> Features {
         behavioural: false,
         nav: false,
         gpc: false,
+        honor: false,
         reload: false,
     }
 }
@@ -74,7 +75,7 @@ fn features_off() -> Features {
 /// All off, all on, and each feature alone.
 fn feature_sets() -> Vec<(String, Features)> {
     type Switch = fn(&mut Features) -> &mut bool;
-    let switches: [(&str, Switch); 12] = [
+    let switches: [(&str, Switch); 13] = [
         ("facade", |f| &mut f.facade),
         ("interaction", |f| &mut f.interaction),
         ("pages", |f| &mut f.pages),
@@ -86,6 +87,7 @@ fn feature_sets() -> Vec<(String, Features)> {
         ("behavioural", |f| &mut f.behavioural),
         ("nav", |f| &mut f.nav),
         ("gpc", |f| &mut f.gpc),
+        ("honor", |f| &mut f.honor),
         ("reload", |f| &mut f.reload),
     ];
     let mut all = features_off();

@@ -264,12 +264,16 @@ fn run_loader(config: &serde_json::Value, cmp: &str, loader: &str) -> Result<(),
         }
         // The CMP can only say something about a purpose its block maps (the custom banner
         // speaks for all): an unmapped consent purpose is never granted, an unmapped
-        // legitimate-interest or contract one is granted by any answer and never refused.
+        // legitimate-interest or contract one is granted by any answer and never refused, and a
+        // contract one is not refused even where it is mapped.
         let messenger = &config["leaves"]["intercom.messenger"]["purpose"];
         let mapped = cmp == "custom" || messenger.as_str().is_some_and(|m| config["cmp"]["purposes"].get(m).is_some());
-        let by_any_answer = messenger.as_str().is_some_and(|m| config["purposes"][m]["basis"] != "consent");
+        let basis = messenger.as_str().map(|m| config["purposes"][m]["basis"].clone());
+        let by_any_answer = basis.as_ref().is_some_and(|b| *b != "consent");
         let granted = messenger.is_string() && (mapped || by_any_answer);
-        let withdrawn = !granted || mapped;
+        // A contract purpose carries no right to object: a refusal does not withdraw it.
+        let contract = basis.as_ref().is_some_and(|b| *b == "contract");
+        let withdrawn = (!granted || mapped) && !contract;
         let asked = config["load"] == "when_granted" || config["facade"].is_object();
         let boots = if granted && on_pages && asked { "1" } else { "__intercom.boots.length > 1 ? -1 : __intercom.boots.length" };
         tab.js(&format!(

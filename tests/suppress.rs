@@ -22,6 +22,7 @@ fn policy(before_purpose: &str, pages: &str) -> String {
   intercom {{
     app_id = "abc123xy"
     region = eu
+    transfer = dpf
     load = when_granted
     {pages}
     audience_rules = applied
@@ -42,7 +43,7 @@ fn policy(before_purpose: &str, pages: &str) -> String {
 
 #[test]
 fn without_an_allow_the_warning_shows() {
-    assert_eq!(codes(&policy("", "")), vec![("CP0401".to_owned(), 16)]);
+    assert_eq!(codes(&policy("", "")), vec![("CP0401".to_owned(), 17)]);
 }
 
 #[test]
@@ -67,8 +68,8 @@ fn comment_lines_between_the_allow_and_the_declaration_are_skipped() {
 fn an_allow_of_another_code_silences_nothing_and_says_so() {
     let text = policy("  // consentc:allow(CP0402, reason = \"kept elsewhere\")", "");
     let found = codes(&text);
-    assert!(found.contains(&("CP0401".to_owned(), 16)), "{found:?}");
-    assert!(found.contains(&("CP0410".to_owned(), 11)), "{found:?}");
+    assert!(found.contains(&("CP0401".to_owned(), 17)), "{found:?}");
+    assert!(found.contains(&("CP0410".to_owned(), 12)), "{found:?}");
 }
 
 #[test]
@@ -77,23 +78,23 @@ fn an_allow_that_no_longer_applies_is_a_warning() {
         "  // consentc:allow(CP0401, reason = \"support is the whole site\")",
         "pages = [\"/help/**\"]",
     );
-    assert_eq!(codes(&text), vec![("CP0410".to_owned(), 11)]);
+    assert_eq!(codes(&text), vec![("CP0410".to_owned(), 12)]);
 }
 
 #[test]
 fn the_reason_is_required_and_errors_cannot_be_allowed() {
     let found = codes(&policy("  // consentc:allow(CP0401)", ""));
-    assert!(found.contains(&("CP0103".to_owned(), 11)), "{found:?}");
+    assert!(found.contains(&("CP0103".to_owned(), 12)), "{found:?}");
     assert!(
-        found.contains(&("CP0401".to_owned(), 16)),
+        found.contains(&("CP0401".to_owned(), 17)),
         "the malformed allow silences nothing: {found:?}"
     );
     let found = codes(&policy("  // consentc:allow(CP0201, reason = \"I know\")", ""));
-    assert!(found.contains(&("CP0103".to_owned(), 11)), "{found:?}");
+    assert!(found.contains(&("CP0103".to_owned(), 12)), "{found:?}");
 }
 
 #[test]
 fn allow_markers_inside_strings_are_text() {
     let text = policy("", "").replace("title = \"Docs\"", "title = \"// consentc:allow(CP0401)\"");
-    assert_eq!(codes(&text), vec![("CP0401".to_owned(), 16)]);
+    assert_eq!(codes(&text), vec![("CP0401".to_owned(), 17)]);
 }

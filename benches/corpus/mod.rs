@@ -10,8 +10,10 @@
 //! "Valid" means no error (warnings are allowed): the generator reads the built-in catalogue
 //! and the CMP facts to keep every rule the checker enforces as an error: one purpose per leaf,
 //! required leaves mapped, consent for behavioural leaves and for an eagerly loaded messenger
-//! where `eu`/`uk` apply, verification for identity, refusable CMP categories, an entry in
-//! every CMP block for every purpose with features.
+//! where `eu`/`uk` apply, verification for identity, refusable CMP categories for consent and
+//! legitimate interest, an entry in every CMP block for every purpose with features; and where
+//! `eu`/`uk` apply, the messenger apart from behavioural leaves (granular consent), a stated
+//! request exemption for a messenger not based on consent, and no `transfer = none`.
 
 #![allow(dead_code)] // each user takes the parts it needs
 
@@ -413,7 +415,7 @@ pub fn policy(c: &mut impl Choices, name: &str, style: Style) -> Item {
         verification_on: false,
     };
     let intercom_items = if has_intercom {
-        Some(intercom_items(c, style, vendor, &mut ic))
+        Some(intercom_items(c, style, vendor, &mut ic, strict))
     } else {
         None
     };
@@ -454,6 +456,18 @@ pub fn policy(c: &mut impl Choices, name: &str, style: Style) -> Item {
             }
         }
     }
+    // Where EU or UK law applies, consent is granular: behavioural leaves go to another purpose
+    // than the messenger's, or stay off (CP0207).
+    if strict {
+        let messenger_owner = vendor.leaf_index("intercom.messenger").and_then(|m| owner[m]);
+        if let Some(mp) = messenger_owner {
+            for (leaf, slot) in owner.iter_mut().enumerate() {
+                if *slot == Some(mp) && vendor.leaf_feature(leaf).behavioural {
+                    *slot = (count > 1).then(|| (mp + 1 + c.pick(count - 1)) % count);
+                }
+            }
+        }
+    }
     let sets: Vec<LeafSet> = (0..count)
         .map(|p| (0..leaves).filter(|&l| owner[l] == Some(p)).collect())
         .collect();
@@ -479,6 +493,20 @@ pub fn policy(c: &mut impl Choices, name: &str, style: Style) -> Item {
     }
 
     if let Some(mut body) = intercom_items {
+        // The request exemption, stated where EU or UK law applies (CP0206).
+        let exempt = messenger.is_some_and(|m| {
+            sets.iter()
+                .zip(&bases)
+                .any(|(set, b)| set.contains(&m) && *b != "consent")
+        });
+        if strict && exempt && ic.load_on_interaction {
+            body.push(assign(
+                "request_exemption",
+                str_val(plain(
+                    "Visitors click the chat button to ask for help; the conversation must survive a page change.",
+                )),
+            ));
+        }
         if ic.verification_on
             && !body
                 .iter()
@@ -541,7 +569,13 @@ pub fn policy(c: &mut impl Choices, name: &str, style: Style) -> Item {
     block("policy", Some(name), items)
 }
 
-fn intercom_items(c: &mut impl Choices, style: Style, vendor: &Vendor, ic: &mut IntercomChoice) -> Vec<Item> {
+fn intercom_items(
+    c: &mut impl Choices,
+    style: Style,
+    vendor: &Vendor,
+    ic: &mut IntercomChoice,
+    strict: bool,
+) -> Vec<Item> {
     let mut items = vec![assign("app_id", str_val(plain(&app_id(c))))];
     let regions: Vec<&str> = vendor.regions.keys().map(String::as_str).collect();
     items.push(assign("region", word(c.one_of(&regions))));
@@ -572,7 +606,14 @@ fn intercom_items(c: &mut impl Choices, style: Style, vendor: &Vendor, ic: &mut 
         items.push(assign("pages", Val::List(pages)));
     }
     if c.chance(50) {
-        items.push(assign("transfer", word(c.one_of(&["dpf", "scc", "none"]))));
+        // Where EU or UK law applies, data always reaches the US (the vendor's home): `none`
+        // would be false (CP0208).
+        let mechanisms: &[&str] = if strict {
+            &["dpf", "scc"]
+        } else {
+            &["dpf", "scc", "none"]
+        };
+        items.push(assign("transfer", word(c.one_of(mechanisms))));
     }
     if c.chance(50) {
         items.push(assign("audience_rules", word(c.one_of(&["applied", "missing"]))));
@@ -678,7 +719,9 @@ fn cmp_block(
             if !active.contains(&p) && !c.chance(40) {
                 continue;
             }
-            let consent = bases[p] == "consent";
+            // Consent and legitimate interest must be refusable (CP0301); a contract purpose may
+            // sit in an always-active category.
+            let consent = bases[p] != "contract";
             let value = match cmp.entry {
                 cmps::EntryKind::Ident => {
                     let refusable: Vec<&str> = cmp

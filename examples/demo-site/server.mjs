@@ -2,7 +2,8 @@
 // the browser tests (tests/browser/run.mjs).
 //
 // It serves, for one policy and one CMP:
-//   /, /pricing              site/index.html (outside the policy's pages)
+//   /, /pricing              site/index.html (outside the policy's pages); `?lang=de` on any
+//                            page serves it as `<html lang="de">`
 //   /app, /app/**            site/app/index.html (inside them)
 //   /site.css, /demo.js      site/
 //   /consentc/<file>         the files consentc built for the policy: <dist>/<policy>/<file>
@@ -149,9 +150,16 @@ export function startDemoServer({
       const page = pageFor(p);
       if (page) {
         const snippet = localSnippet(dist, policy, cmp);
+        // `?lang=de` serves the page as German (`<html lang="de">`): the policy's languages are
+        // chosen from it by the CMP and the facade.
+        const lang = url.searchParams.get('lang');
+        const htmlLang = lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) ? lang : null;
         return sendFile(res, page, (html) =>
           transformHtml(
-            html.replace('<!-- consentc:snippet -->', snippet.trim()).replace('<body>', `<body data-policy="${policy}" data-cmp="${cmp}">`),
+            html
+              .replace('<!-- consentc:snippet -->', snippet.trim())
+              .replace('<body>', `<body data-policy="${policy}" data-cmp="${cmp}">`)
+              .replace(/<html lang="[^"]*">/, (tag) => (htmlLang ? `<html lang="${htmlLang}">` : tag)),
             p,
           ),
         );

@@ -150,7 +150,9 @@ impl Chromium {
 
     /// Ends the browser: a `Browser.close`, then a kill if it has not exited a moment later.
     pub async fn close(mut self) {
-        let _ = tokio::time::timeout(Duration::from_secs(2), self.browser.close()).await;
+        if !self.gone.load(Ordering::SeqCst) {
+            let _ = tokio::time::timeout(Duration::from_secs(2), self.browser.close()).await;
+        }
         let exited = tokio::time::timeout(Duration::from_secs(3), self.browser.wait()).await;
         if !matches!(exited, Ok(Ok(_))) {
             let _ = self.browser.kill().await;

@@ -480,6 +480,10 @@ impl Tab {
         for task in &self.tasks {
             task.abort();
         }
+        // A dead browser answers nothing: waiting for it would only delay the error.
+        if self.gone.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         let _ = tokio::time::timeout(Duration::from_secs(2), self.page.close()).await;
         let _ = tokio::time::timeout(
             Duration::from_secs(2),

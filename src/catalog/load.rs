@@ -40,6 +40,10 @@ pub fn load(sources: &[(&str, &str)]) -> R<Catalog> {
                             title: f.string("title")?,
                             device_consent: f.boolean("device_consent")?,
                             adequate: f.idents("adequate")?,
+                            dpf: f.opt_string("dpf")?,
+                            scc: f.opt_string("scc")?,
+                            note: f.opt_string("note")?,
+                            sourcing: f.sourcing()?,
                         },
                     );
                 }
@@ -57,6 +61,11 @@ fn vendor(name: &str, block: &Block) -> R<Vendor> {
         title: f.string("title")?,
         provider: f.string("provider")?,
         privacy_url: f.string("privacy_url")?,
+        home: f.opt_ident("home")?,
+        home_note: f.opt_string("home_note")?,
+        automatic_deletion: f.opt_string("automatic_deletion")?,
+        security: f.opt_string("security")?,
+        sourcing: f.sourcing()?,
         erasure: f.string("erasure")?,
         script: f.string("script")?,
         cookie_prefix: f.string("cookie_prefix")?,
@@ -91,7 +100,9 @@ fn vendor(name: &str, block: &Block) -> R<Vendor> {
                         title: rf.string("title")?,
                         location: rf.ident("location")?,
                         api_base: rf.string("api_base")?,
+                        hosting: rf.opt_string("hosting")?,
                         csp: rf.csp_lists(),
+                        sourcing: rf.sourcing()?,
                     },
                 );
             }
@@ -162,6 +173,7 @@ fn node(v: &mut Vendor, roles: &mut IndexMap<String, String>, parent: &str, bloc
         cookies: Vec::new(),
         storage: Vec::new(),
         note: f.opt_string("note")?,
+        sourcing: f.sourcing()?,
     };
     for child in f.blocks() {
         let cf = Fields::new(child);
@@ -171,6 +183,8 @@ fn node(v: &mut Vendor, roles: &mut IndexMap<String, String>, parent: &str, bloc
                 lifetime: cf.duration("lifetime")?,
                 description: cf.string("description")?,
                 identifier: cf.opt_boolean("identifier")?.unwrap_or(false),
+                renewed: cf.opt_boolean("renewed")?.unwrap_or(false),
+                sourcing: cf.sourcing()?,
             }),
             "storage" => feature.storage.push(Storage {
                 kind: child.name.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
@@ -186,7 +200,7 @@ fn node(v: &mut Vendor, roles: &mut IndexMap<String, String>, parent: &str, bloc
             path: path.clone(),
             title,
             description,
-            kind: NodeKind::Leaf(feature),
+            kind: NodeKind::Leaf(Box::new(feature)),
         },
     );
     v.leaves.push(path);
@@ -219,6 +233,29 @@ impl<'a> Fields<'a> {
 
     fn missing(&self, key: &str) -> String {
         format!("block `{}` lacks `{key}` or has the wrong kind", self.block.kind.name)
+    }
+
+    /// `sources = [...]`, `checked = "YYYY-MM-DD"`, `unverified = "..."`.
+    fn sourcing(&self) -> R<Sourcing> {
+        let checked = self.opt_string("checked")?;
+        if let Some(date) = &checked {
+            let ok = date.len() == 10
+                && date.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            if !ok {
+                return Err(format!("`checked = \"{date}\"`: write the date as YYYY-MM-DD"));
+            }
+        }
+        Ok(Sourcing {
+            sources: self.strings("sources")?,
+            checked,
+            unverified: self.opt_string("unverified")?,
+        })
     }
 
     fn opt_string(&self, key: &str) -> R<Option<String>> {

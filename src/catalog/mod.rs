@@ -3,6 +3,7 @@
 //! facts (`cmps`). Every other module asks here; none restates a fact.
 
 pub mod cmps;
+pub mod languages;
 mod load;
 pub mod model;
 
@@ -40,7 +41,21 @@ pub fn load_from(sources: &[(&str, &str)]) -> Result<Catalog, String> {
 pub fn describe(v: &Vendor) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({}): {} features\n", v.name, v.title, v.leaves.len());
+    let _ = writeln!(out, "{} ({}): {} features", v.name, v.title, v.leaves.len());
+    let _ = writeln!(out, "  provider: {}", v.provider);
+    if let (Some(home), Some(note)) = (&v.home, &v.home_note) {
+        let _ = writeln!(out, "  home: {home}: {note}");
+    }
+    for (label, fact) in [("deletes on its own", &v.automatic_deletion), ("security", &v.security)] {
+        if let Some(text) = fact {
+            let _ = writeln!(out, "  {label}: {text}");
+        }
+    }
+    let _ = writeln!(out, "  erasure: {}", v.erasure);
+    if let Some(line) = v.sourcing.describe() {
+        let _ = writeln!(out, "  {line}");
+    }
+    let _ = writeln!(out);
     for node in v.nodes.values() {
         let depth = node.path.matches('.').count();
         let indent = "  ".repeat(depth);
@@ -77,12 +92,21 @@ pub fn describe(v: &Vendor) -> String {
                 if !f.subprocessors.is_empty() {
                     facts.push(format!("subprocessors in {}", f.subprocessors.join(", ")));
                 }
+                if let Some(note) = &f.note {
+                    facts.push(note.clone());
+                }
                 for c in &f.cookies {
-                    facts.push(format!("cookie {} ({})", c.name, c.lifetime));
+                    let renewed = if c.renewed { ", from the last visit" } else { "" };
+                    facts.push(format!(
+                        "cookie {} ({}{renewed}): {}",
+                        c.name, c.lifetime, c.description
+                    ));
+                    facts.extend(c.sourcing.describe().map(|l| format!("  {l}")));
                 }
                 for s in &f.storage {
                     facts.push(format!("{} storage {}", s.kind, s.name));
                 }
+                facts.extend(f.sourcing.describe());
                 for fact in facts {
                     let _ = writeln!(out, "{indent}    - {fact}");
                 }
@@ -92,6 +116,46 @@ pub fn describe(v: &Vendor) -> String {
     let _ = writeln!(out, "\nregions:");
     for r in v.regions.values() {
         let _ = writeln!(out, "  {}  {} (api_base {})", r.name, r.title, r.api_base);
+        if let Some(hosting) = &r.hosting {
+            let _ = writeln!(out, "      hosting: {hosting}");
+        }
+        if let Some(line) = r.sourcing.describe() {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
+    out
+}
+
+/// The jurisdictions a policy can name, with what each implies and its sources, for
+/// `consentc features`.
+pub fn describe_jurisdictions(catalog: &Catalog) -> String {
+    use std::fmt::Write;
+    let mut out = String::from("jurisdictions:\n");
+    for j in catalog.jurisdictions.values() {
+        let device = if j.device_consent {
+            "device access needs consent or a request"
+        } else {
+            "no device-access rule"
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {}: {device}; adequate: {}",
+            j.name,
+            j.title,
+            j.adequate.join(", ")
+        );
+        for (label, text) in [
+            ("note", &j.note),
+            ("transfer = dpf", &j.dpf),
+            ("transfer = scc", &j.scc),
+        ] {
+            if let Some(text) = text {
+                let _ = writeln!(out, "      {label}: {text}");
+            }
+        }
+        if let Some(line) = j.sourcing.describe() {
+            let _ = writeln!(out, "      {line}");
+        }
     }
     out
 }
@@ -148,6 +212,36 @@ mod tests {
             })
             .unwrap_or_default();
         assert_eq!(identifiers, ["intercom-id", "intercom-device-id"]);
+    }
+
+    /// Issue 14: every fact of the built-in catalogue says where it comes from and when it was
+    /// checked, or what could not be verified.
+    #[test]
+    fn every_catalogue_fact_is_sourced_and_dated() {
+        let c = builtin();
+        let mut missing = Vec::new();
+        let mut check = |what: String, s: &Sourcing| {
+            if s.checked.is_none() || (s.sources.is_empty() && s.unverified.is_none()) {
+                missing.push(what);
+            }
+        };
+        for v in c.vendors.values() {
+            check(format!("vendor {}", v.name), &v.sourcing);
+            for r in v.regions.values() {
+                check(format!("region {}", r.name), &r.sourcing);
+            }
+            for path in &v.leaves {
+                let f = v.leaf(path).expect("leaf");
+                check(format!("feature {path}"), &f.sourcing);
+                for cookie in &f.cookies {
+                    check(format!("cookie {}", cookie.name), &cookie.sourcing);
+                }
+            }
+        }
+        for j in c.jurisdictions.values() {
+            check(format!("jurisdiction {}", j.name), &j.sourcing);
+        }
+        assert!(missing.is_empty(), "facts without a source or a date: {missing:?}");
     }
 
     fn vendor_with(features: &str) -> Result<Catalog, String> {

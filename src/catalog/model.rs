@@ -18,10 +18,49 @@ impl Catalog {
     }
 }
 
+/// Where a catalogue fact comes from: its primary sources, the date they were last checked, and
+/// what could not be verified there (issue 14: every legal or factual statement is sourced).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Sourcing {
+    /// URLs (with the section) or legal citations.
+    pub sources: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub checked: Option<String>,
+    /// What the sources did not confirm, in words; `None` when everything was.
+    pub unverified: Option<String>,
+}
+
+impl Sourcing {
+    /// One line for listings: `source: A; B (checked 2026-12-06); unverified: ...`.
+    pub fn describe(&self) -> Option<String> {
+        if self.sources.is_empty() && self.unverified.is_none() {
+            return None;
+        }
+        let mut line = if self.sources.is_empty() {
+            "source: none found".to_owned()
+        } else {
+            format!("source: {}", self.sources.join("; "))
+        };
+        if let Some(date) = &self.checked {
+            line.push_str(&format!(" (checked {date})"));
+        }
+        if let Some(what) = &self.unverified {
+            line.push_str(&format!("; unverified: {what}"));
+        }
+        Some(line)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Jurisdiction {
     pub name: String,
     pub title: String,
+    /// What `transfer = dpf` and `transfer = scc` mean under this jurisdiction, for `record.md`.
+    pub dpf: Option<String>,
+    pub scc: Option<String>,
+    /// Conditions on the adequacy list (recipients, dates, pending cases).
+    pub note: Option<String>,
+    pub sourcing: Sourcing,
     /// Device access needs consent or an explicit request (ePrivacy, PECR).
     pub device_consent: bool,
     /// Locations data may go to without a transfer mechanism; `any` means all.
@@ -60,6 +99,9 @@ pub struct Cookie {
     /// Recognises the visitor or the device across visits (`identifier = true`): what the
     /// request exemption has to justify (CP0406).
     pub identifier: bool,
+    /// Each visit extends the lifetime: it runs from the last visit.
+    pub renewed: bool,
+    pub sourcing: Sourcing,
 }
 
 impl Cookie {
@@ -90,11 +132,13 @@ pub struct Feature {
     pub cookies: Vec<Cookie>,
     pub storage: Vec<Storage>,
     pub note: Option<String>,
+    pub sourcing: Sourcing,
 }
 
 #[derive(Debug, Clone)]
 pub enum NodeKind {
-    Leaf(Feature),
+    // Boxed: a feature is large beside a group.
+    Leaf(Box<Feature>),
     Group,
 }
 
@@ -110,7 +154,7 @@ pub struct Node {
 impl Node {
     pub fn feature(&self) -> Option<&Feature> {
         match &self.kind {
-            NodeKind::Leaf(f) => Some(f),
+            NodeKind::Leaf(f) => Some(f.as_ref()),
             NodeKind::Group => None,
         }
     }
@@ -122,8 +166,11 @@ pub struct Region {
     pub title: String,
     pub location: String,
     pub api_base: String,
+    /// Where and how the region's data is hosted, in words (`record.md`).
+    pub hosting: Option<String>,
     /// CSP directive (`connect-src`) to sources, for this region only.
     pub csp: IndexMap<String, Vec<String>>,
+    pub sourcing: Sourcing,
 }
 
 /// The leaves the checker and the loader treat specially, by full path. Each is named in the
@@ -161,7 +208,17 @@ pub struct Vendor {
     pub title: String,
     pub provider: String,
     pub privacy_url: String,
+    /// Where the vendor's own company sits: its staff and affiliates there can access the data
+    /// whatever the hosting region (CP0403 counts it as a destination).
+    pub home: Option<String>,
+    /// Who in the home country, and on what evidence (`record.md`, CP0403's reasoning).
+    pub home_note: Option<String>,
     pub erasure: String,
+    /// What the vendor deletes on its own, and what it keeps until told (CP0402, `record.md`).
+    pub automatic_deletion: Option<String>,
+    /// The security measures the vendor states (Art. 30(1)(g), `record.md`).
+    pub security: Option<String>,
+    pub sourcing: Sourcing,
     pub script: String,
     pub cookie_prefix: String,
     pub storage_prefix: String,

@@ -25,6 +25,8 @@ use model::{Model, Policy};
 #[derive(Debug, Default)]
 pub struct FileFacts {
     pub policies: Vec<Policy>,
+    /// Top-level `text LANG(policy = NAME)` blocks, for whichever file holds the policy.
+    pub translations: Vec<model::WrittenText>,
     pub allows: Vec<suppress::Allow>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -35,19 +37,37 @@ pub struct FileFacts {
 pub fn check_file(id: FileId, file: &File, source: &SourceFile, catalog: &Catalog) -> FileFacts {
     let mut diagnostics = Vec::new();
     rules::hygiene::check(file, &source.text, &mut diagnostics);
-    let policies = lower::lower_file(file, catalog, &mut diagnostics);
+    let (policies, translations) = lower::lower_file(file, catalog, &mut diagnostics);
     let allows = suppress::collect(id, source, file, &mut diagnostics);
     FileFacts {
         policies,
+        translations,
         allows,
         diagnostics,
     }
 }
 
 /// The rules across files and within each policy, once every file is lowered: `policies` in
-/// compile-set order (the first definition of a name wins).
-pub fn check_set(policies: impl IntoIterator<Item = Policy>, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Model {
-    let kept = first_definitions(policies, out);
+/// compile-set order (the first definition of a name wins), and the top-level `text` blocks of
+/// every file, each joined with the policy it names.
+pub fn check_set(
+    policies: impl IntoIterator<Item = Policy>,
+    translations: impl IntoIterator<Item = model::WrittenText>,
+    catalog: &Catalog,
+    out: &mut Vec<Diagnostic>,
+) -> Model {
+    let mut kept = first_definitions(policies, out);
+    let by_name: std::collections::HashMap<String, usize> =
+        kept.iter().enumerate().map(|(i, p)| (p.name.clone(), i)).collect();
+    for text in translations {
+        match text.policy.as_ref().and_then(|p| by_name.get(&p.value)) {
+            Some(&i) => kept[i].written_texts.push(text),
+            None => lower::text_for_unknown_policy(&text, kept.iter().map(|p| p.name.as_str()), out),
+        }
+    }
+    for policy in &mut kept {
+        lower::resolve_texts(policy, out);
+    }
     if let Some(vendor) = catalog.vendor("intercom") {
         for policy in &kept {
             rules::check_policy(policy, catalog, vendor, out);

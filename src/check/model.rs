@@ -83,6 +83,143 @@ pub struct Policy {
     pub cmps: IndexMap<String, CmpBlock>,
     /// A `cmp` block was written but rejected (already reported).
     pub invalid_cmp_blocks: bool,
+    /// Canonical tags (`pt-BR`), the default first; `[en]` when the policy names none.
+    pub languages: Setting<Vec<Spanned<String>>>,
+    /// The texts of each other language, by canonical tag, in `languages` order (see
+    /// [`Policy::texts_in`]). Filled once the whole compile set is read: `text` blocks may stand
+    /// in other files.
+    pub texts: IndexMap<String, Texts>,
+    /// The `text` blocks written for this policy, inside it or at the top level of any file, until
+    /// the checker resolves them into `texts`.
+    pub written_texts: Vec<WrittenText>,
+    /// The standalone banner's texts in the default language, when the policy has a `banner`
+    /// block.
+    pub banner: Option<Banner>,
+    /// Who is responsible for the processing, when the policy says.
+    pub controller: Option<Controller>,
+}
+
+/// `controller { name, contact, dpo, privacy_policy }` (GDPR Art. 13(1)(a)-(b), Art. 30(1)(a)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Controller {
+    /// `controller` at the head of the block.
+    pub span: Span,
+    pub name: Option<Spanned<String>>,
+    pub contact: Option<Spanned<String>>,
+    pub dpo: Option<Spanned<String>>,
+    /// An https URL or an absolute path.
+    pub privacy_policy: Option<Spanned<String>>,
+}
+
+/// The keys of a `banner { ... }` block with the English text used where a policy writes none
+/// (docs/language.md, "Languages").
+pub const BANNER_TEXTS: &[(&str, &str)] = &[
+    ("title", "We use cookies"),
+    ("description", "We ask before loading chat, product tours or analytics."),
+    ("accept_all", "Accept all"),
+    ("reject_all", "Reject all"),
+    ("preferences", "Manage preferences"),
+    ("save", "Save preferences"),
+];
+
+/// `banner { ... }`: texts by key (keys from [`BANNER_TEXTS`]), each where it was written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Banner {
+    /// `banner` at the head of the block.
+    pub span: Option<Span>,
+    pub texts: IndexMap<&'static str, Spanned<String>>,
+}
+
+/// A purpose's words in one language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PurposeTexts {
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+}
+
+/// What a `text LANG { ... }` block gives for one language other than the default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Texts {
+    /// `text LANG` at the head of the block.
+    pub span: Span,
+    pub purposes: IndexMap<String, PurposeTexts>,
+    pub facade_label: Option<Spanned<String>>,
+    pub banner: Banner,
+}
+
+/// A `text` block as written, before it is matched with its policy's languages and purposes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenText {
+    /// The language as written (`pt_br`) and where.
+    pub language: Spanned<String>,
+    /// Its canonical tag, or `None` when the tag is malformed (already reported).
+    pub tag: Option<String>,
+    /// The policy named by `(policy = NAME)` at the top level, with its span.
+    pub policy: Option<Spanned<String>>,
+    pub head: Span,
+    /// Each `purpose NAME { ... }` with the span of its name; duplicates already dropped.
+    pub purposes: Vec<(Spanned<String>, PurposeTexts)>,
+    pub facade_label: Option<Spanned<String>>,
+    pub banner: Banner,
+}
+
+impl Policy {
+    /// The default language's canonical tag.
+    pub fn default_language(&self) -> &str {
+        self.languages.value.first().map_or("en", |l| l.value.as_str())
+    }
+
+    /// Every language's canonical tag, the default first.
+    pub fn language_tags(&self) -> impl Iterator<Item = &str> {
+        self.languages.value.iter().map(|l| l.value.as_str())
+    }
+
+    /// The texts of a language other than the default, if the policy has a `text` block for it.
+    pub fn texts_in(&self, language: &str) -> Option<&Texts> {
+        self.texts.get(language)
+    }
+
+    /// A purpose's title in `language`: its translation, else the default text, else its name.
+    pub fn title_in<'a>(&'a self, purpose: &'a Purpose, language: &str) -> &'a str {
+        self.purpose_texts(purpose, language)
+            .and_then(|t| t.title.as_ref())
+            .or(purpose.title.as_ref())
+            .map_or(purpose.name.as_str(), |t| t.value.as_str())
+    }
+
+    /// A purpose's description in `language`: its translation, else the default text, else "".
+    pub fn description_in<'a>(&'a self, purpose: &'a Purpose, language: &str) -> &'a str {
+        self.purpose_texts(purpose, language)
+            .and_then(|t| t.description.as_ref())
+            .or(purpose.description.as_ref())
+            .map_or("", |t| t.value.as_str())
+    }
+
+    fn purpose_texts(&self, purpose: &Purpose, language: &str) -> Option<&PurposeTexts> {
+        self.texts_in(language)?.purposes.get(&purpose.name)
+    }
+
+    /// The facade's label in `language` (the default's when untranslated), when there is a facade.
+    pub fn facade_label_in(&self, language: &str) -> Option<&str> {
+        let facade = self.intercom.as_ref()?.facade.as_ref()?;
+        Some(
+            self.texts_in(language)
+                .and_then(|t| t.facade_label.as_ref())
+                .map_or(facade.label.as_str(), |l| l.value.as_str()),
+        )
+    }
+
+    /// A banner text in `language`: its translation, else the default language's, else English.
+    pub fn banner_text_in(&self, key: &str, language: &str) -> &str {
+        fn written<'b>(banner: &'b Banner, key: &str) -> Option<&'b str> {
+            banner.texts.get(key).map(|t| t.value.as_str())
+        }
+        self.texts_in(language)
+            .and_then(|t| written(&t.banner, key))
+            .or_else(|| self.banner.as_ref().and_then(|b| written(b, key)))
+            .or_else(|| BANNER_TEXTS.iter().find(|(k, _)| *k == key).map(|(_, text)| *text))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,6 +234,8 @@ pub struct Retention {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facade {
     pub label: String,
+    /// Where `label` was written; `None` for the built-in default.
+    pub label_span: Option<Span>,
     pub color: String,
     pub position: Position,
 }
@@ -113,6 +252,9 @@ pub struct Intercom {
     pub transfer: Option<Spanned<Transfer>>,
     pub audience_rules: Setting<AudienceRules>,
     pub on_withdraw: Setting<OnWithdraw>,
+    /// Why the messenger's device access rests on the visitor's request (the click on the
+    /// facade) rather than consent: required where EU or UK law applies (CP0206).
+    pub request_exemption: Option<Spanned<String>>,
     pub retention: Retention,
     /// Present when `load = on_interaction` (defaults filled in).
     pub facade: Option<Facade>,
@@ -131,8 +273,8 @@ pub struct FeatureRef {
 pub struct Purpose {
     pub name: String,
     pub name_span: Span,
-    pub title: Option<String>,
-    pub description: Option<String>,
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
     pub basis: Spanned<Basis>,
     pub gpc: Setting<Gpc>,
     pub features: Vec<FeatureRef>,

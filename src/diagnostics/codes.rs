@@ -88,26 +88,34 @@ codes! {
         "src/check/lower/mod.rs" => [lower_file, no_options, feature_ref],
         "src/check/lower/intercom.rs" => [intercom],
         "src/check/lower/cmp.rs" => [cmp_block],
+        "src/check/lower/texts.rs" => [text_policy],
     ];
     CP0102 => Error, "duplicate policy, purpose, key or CMP entry", raised in [
         "src/check/reader.rs" => [duplicate],
         "src/check/lower/cmp.rs" => [cmp_block],
         "src/check/mod.rs" => [first_definitions],
+        "src/check/lower/texts.rs" => [resolve],
     ];
     CP0103 => Error, "a value of the wrong kind or form", raised in [
         "src/check/reader.rs" => [wrong_kind, list],
         "src/check/lower/mod.rs" => [jurisdictions],
-        "src/check/lower/intercom.rs" => [app_id, facade, pages],
+        "src/check/lower/intercom.rs" => [app_id, nonempty_label, pages, request_exemption],
         "src/check/lower/cmp.rs" => [cmp_value],
+        "src/check/lower/texts.rs" => [languages, banner],
+        "src/check/lower/controller.rs" => [privacy_policy_url],
         "src/check/suppress.rs" => [collect],
     ];
     CP0104 => Error, "a required key is missing", raised in [
         "src/check/reader.rs" => [require],
         "src/check/lower/mod.rs" => [policy, purpose],
         "src/check/lower/cmp.rs" => [cmp_block],
+        "src/check/lower/texts.rs" => [text_block, text_policy, purpose_texts],
     ];
     CP0105 => Error, "a value that looks like a secret", raised in [
         "src/check/rules/hygiene.rs" => [secret],
+    ];
+    CP0106 => Error, "a malformed or undeclared language, or a `text` block for no policy", raised in [
+        "src/check/lower/texts.rs" => [tag, language_declared, unknown_policy],
     ];
     CP0201 => Error, "a feature falls under two purposes (ambiguous purpose mapping)", raised in [
         "src/check/rules/mapping.rs" => [ambiguous],
@@ -124,7 +132,16 @@ codes! {
     CP0205 => Error, "identity data sent without identity verification", raised in [
         "src/check/rules/intercom.rs" => [unverified_identity],
     ];
-    CP0301 => Error, "a consent purpose mapped to a CMP category that cannot be refused", raised in [
+    CP0206 => Error, "the request exemption claimed without saying why, where EU or UK law applies", raised in [
+        "src/check/rules/legal_basis.rs" => [request_exemption_unstated],
+    ];
+    CP0207 => Error, "one consent purpose bundles the messenger with behavioural features, where EU or UK law applies", raised in [
+        "src/check/rules/purposes.rs" => [bundled],
+    ];
+    CP0208 => Error, "`transfer = none` where data leaves the adequate countries, under EU or UK law", raised in [
+        "src/check/rules/intercom.rs" => [transfers_without_mechanism],
+    ];
+    CP0301 => Error, "a consent or legitimate-interest purpose mapped to a CMP category that cannot be refused", raised in [
         "src/check/rules/cmp.rs" => [unrefusable_consent],
     ];
     CP0302 => Error, "a purpose that no CMP can grant", raised in [
@@ -152,7 +169,7 @@ codes! {
         "src/check/rules/intercom.rs" => [audience_rules_missing],
     ];
     CP0408 => Warning, "one consent purpose bundles the messenger with behavioural features", raised in [
-        "src/check/rules/purposes.rs" => [bundled_consent],
+        "src/check/rules/purposes.rs" => [bundled],
     ];
     CP0409 => Warning, "an `except` that removes nothing, or a feature listed twice", raised in [
         "src/check/rules/mapping.rs" => [redundant],
@@ -166,8 +183,14 @@ codes! {
     CP0412 => Warning, "a `facade` block that is never drawn", raised in [
         "src/check/rules/facade.rs" => [never_drawn],
     ];
+    CP0413 => Warning, "a visitor-facing text missing in a declared language", raised in [
+        "src/check/rules/languages.rs" => [missing_translations, english_defaults],
+    ];
     CP0414 => Warning, "proactive features under a messenger that loads on a click", raised in [
         "src/check/rules/intercom.rs" => [proactive_after_click],
+    ];
+    CP0415 => Warning, "behavioural features that ignore Global Privacy Control, where California's law applies", raised in [
+        "src/check/rules/legal_basis.rs" => [gpc_ignored_for_sharing],
     ];
     // `consentc audit` (src/audit/): findings about a deployed page, located by its URL.
     CP0501 => Error, "a request to Intercom before the messenger's purpose was granted", raised in [

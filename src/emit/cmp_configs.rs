@@ -7,12 +7,8 @@ use serde_json::{json, Map, Value};
 use super::escape::{html, js_json, js_json_pretty};
 use super::render::Renderer;
 use crate::catalog::{cmps, Vendor};
-use crate::check::model::{Basis, Duration, Policy};
+use crate::check::model::{Basis, Duration, Policy, Purpose};
 use crate::emit::config::{messenger_purpose, storage_rows};
-
-/// The policy's one language until policies declare languages (a later issue): the standalone
-/// configurations' texts and the modules' fallback for a language the policy lacks.
-const DEFAULT_LANGUAGE: &str = "en";
 
 /// The CMP service that stands for a purpose's Intercom features, in the vanilla-cookieconsent
 /// and Klaro configurations and modules: `intercom-<purpose>`. The loader's adapters for those
@@ -129,37 +125,48 @@ struct CookieconsentParts {
     /// The categories the policy's purposes use, each with its `intercom-<purpose>` services and,
     /// for the messenger's category, the cookies to clear.
     categories: Map<String, Value>,
-    /// One preferences-modal section per purpose, linked to its category.
-    sections: Vec<Value>,
+    /// Per language (canonical tag), one preferences-modal section per purpose, linked to its
+    /// category.
+    sections: Map<String, Value>,
     /// `{purpose, basis, category, service}` per purpose, for the module's merge.
     purposes: Vec<Value>,
     /// `{category, cookies}` of the messenger's purpose, or null.
     messenger: Value,
 }
 
+/// The purposes a visitor is shown (those that gate features) with the value `cmp` maps each to.
+fn shown_purposes<'a>(policy: &'a Policy, cmp: &'a str) -> impl Iterator<Item = (&'a Purpose, String)> {
+    policy
+        .purposes
+        .values()
+        .filter(|p| !p.leaves.is_empty())
+        .filter_map(move |p| Some((p, purpose_cmp_value(policy, cmp, &p.name)?)))
+}
+
 fn cookieconsent_parts(policy: &Policy, vendor: &Vendor) -> CookieconsentParts {
     let messenger = messenger_purpose(policy, vendor);
+    let default = policy.default_language();
     let mut parts = CookieconsentParts {
         categories: Map::new(),
-        sections: Vec::new(),
+        sections: Map::new(),
         purposes: Vec::new(),
         messenger: Value::Null,
     };
-    for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
-        let Some(category) = purpose_cmp_value(policy, "cookieconsent", &p.name) else {
-            continue;
-        };
+    for (p, category) in shown_purposes(policy, "cookieconsent") {
         let service = intercom_service(&p.name);
         let entry = parts.categories.entry(category.clone()).or_insert_with(|| {
             json!({
-                // Only a legitimate-interest or contract purpose is on until refused.
+                // Only a legitimate-interest or contract purpose is on until refused; a contract
+                // purpose is information, not a choice (no right to object), so read-only.
                 "enabled": p.basis.value != Basis::Consent,
-                "readOnly": category == "necessary",
+                "readOnly": category == "necessary" || p.basis.value == Basis::Contract,
                 "services": {},
             })
         });
         if let Some(services) = entry.get_mut("services").and_then(Value::as_object_mut) {
-            services.insert(service.clone(), json!({"label": p.title.as_deref().unwrap_or(&p.name)}));
+            // vanilla-cookieconsent v3 takes one label per service, whatever the language: the
+            // default language's title (the section above it is translated).
+            services.insert(service.clone(), json!({"label": html(policy.title_in(p, default))}));
         }
         if messenger == Some(p.name.as_str()) {
             let names = cookie_names(policy, vendor);
@@ -167,11 +174,6 @@ fn cookieconsent_parts(policy: &Policy, vendor: &Vendor) -> CookieconsentParts {
             entry["autoClear"] = json!({"cookies": cookies, "reloadPage": false});
             parts.messenger = json!({"category": category, "cookies": names});
         }
-        parts.sections.push(json!({
-            "title": p.title.as_deref().unwrap_or(&p.name),
-            "description": p.description.as_deref().unwrap_or(""),
-            "linkedCategory": category,
-        }));
         parts.purposes.push(json!({
             "purpose": p.name,
             "basis": p.basis.value.as_str(),
@@ -179,37 +181,58 @@ fn cookieconsent_parts(policy: &Policy, vendor: &Vendor) -> CookieconsentParts {
             "service": service,
         }));
     }
+    for language in policy.language_tags() {
+        let sections: Vec<Value> = shown_purposes(policy, "cookieconsent")
+            .map(|(p, category)| {
+                // vanilla-cookieconsent inserts titles and descriptions as HTML: the policy's
+                // words are text, so they are escaped.
+                json!({
+                    "title": html(policy.title_in(p, language)),
+                    "description": html(policy.description_in(p, language)),
+                    "linkedCategory": category,
+                })
+            })
+            .chain(controller_section(policy))
+            .collect();
+        parts.sections.insert(language.to_owned(), Value::Array(sections));
+    }
     parts
 }
 
 fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
-    let parts = cookieconsent_parts(policy, vendor);
-    let mut sections = vec![json!({
-        "title": "Chat and product messages",
-        "description": "Choose which Intercom features may run. You can change this at any time.",
-    })];
-    sections.extend(parts.sections);
+    let mut parts = cookieconsent_parts(policy, vendor);
+    let mut translations = Map::new();
+    for language in policy.language_tags() {
+        let text = |key: &str| html(policy.banner_text_in(key, language));
+        translations.insert(
+            language.to_owned(),
+            json!({
+                "consentModal": {
+                    "title": text("title"),
+                    "description": text("description"),
+                    "acceptAllBtn": text("accept_all"),
+                    "acceptNecessaryBtn": text("reject_all"),
+                    "showPreferencesBtn": text("preferences"),
+                },
+                "preferencesModal": {
+                    "title": text("preferences"),
+                    "acceptAllBtn": text("accept_all"),
+                    "acceptNecessaryBtn": text("reject_all"),
+                    "savePreferencesBtn": text("save"),
+                    "sections": parts.sections.remove(language).unwrap_or_default(),
+                },
+            }),
+        );
+    }
     json!({
         "revision": revision(policy, vendor),
         "categories": parts.categories,
         "language": {
-            "default": DEFAULT_LANGUAGE,
-            "translations": {DEFAULT_LANGUAGE: {
-                "consentModal": {
-                    "title": "We use cookies",
-                    "description": "We ask before loading chat, product tours or analytics.",
-                    "acceptAllBtn": "Accept all",
-                    "acceptNecessaryBtn": "Reject all",
-                    "showPreferencesBtn": "Manage preferences",
-                },
-                "preferencesModal": {
-                    "title": "Privacy preferences",
-                    "acceptAllBtn": "Accept all",
-                    "acceptNecessaryBtn": "Reject all",
-                    "savePreferencesBtn": "Save preferences",
-                    "sections": sections,
-                },
-            }},
+            "default": policy.default_language(),
+            // The page's `<html lang>`: vanilla-cookieconsent takes the exact tag, then its first
+            // two letters, then `default`.
+            "autoDetect": "document",
+            "translations": translations,
         },
     })
 }
@@ -218,22 +241,73 @@ fn cookieconsent(policy: &Policy, vendor: &Vendor) -> Value {
 /// encoded for its JavaScript context.
 fn cookieconsent_module(policy: &Policy, vendor: &Vendor) -> Value {
     let parts = cookieconsent_parts(policy, vendor);
+    let translations: Map<String, Value> = parts
+        .sections
+        .into_iter()
+        .map(|(language, sections)| (language, json!({"preferencesModal": {"sections": sections}})))
+        .collect();
     json!({
         "policy": html(&policy.name),
         "revision": js_json(&json!(revision(policy, vendor))),
         "categories": js_json_pretty(&Value::Object(parts.categories)),
-        "translations": js_json_pretty(&json!({DEFAULT_LANGUAGE: {"preferencesModal": {"sections": parts.sections}}})),
+        "translations": js_json_pretty(&Value::Object(translations)),
         "purposes": js_json_pretty(&Value::Array(parts.purposes)),
         "messenger": js_json_pretty(&parts.messenger),
-        "language": js_json(&json!(DEFAULT_LANGUAGE)),
+        "language": js_json(&json!(policy.default_language())),
     })
+}
+
+/// The last preferences section: who is responsible and where the privacy policy is (EDPB
+/// Guidelines 05/2020 on consent: the controller's identity is part of informed consent). Its
+/// title is the controller's name, so it reads the same in every language.
+fn controller_section(policy: &Policy) -> Option<Value> {
+    let c = policy.controller.as_ref()?;
+    let name = c.name.as_ref()?;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(contact) = &c.contact {
+        parts.push(html(&contact.value));
+    }
+    if let Some(dpo) = &c.dpo {
+        parts.push(html(&dpo.value));
+    }
+    if let Some(url) = &c.privacy_policy {
+        // Checked as an https URL or absolute path (CP0103); escaped for the attribute.
+        let href = html(&url.value);
+        parts.push(format!("<a href=\"{href}\">{href}</a>"));
+    }
+    Some(json!({"title": html(&name.value), "description": parts.join(" · ")}))
+}
+
+/// The key Klaro looks a language up under: it lower-cases the page's `lang` and keeps only the
+/// language of a `language-region` pair (`de-AT` -> `de`), so a tag of two subtags is found under
+/// its first; a longer one (`zh-Hant-TW`) whole.
+fn klaro_key(tag: &str) -> String {
+    let lower = tag.to_ascii_lowercase();
+    match lower.split('-').count() {
+        2 => lower.split('-').next().unwrap_or_default().to_owned(),
+        _ => lower,
+    }
+}
+
+/// The policy's languages as Klaro keys, the default first; of two tags with one key (`pt-BR`,
+/// `pt-PT`), the first declared.
+fn klaro_languages(policy: &Policy) -> Vec<(String, &str)> {
+    let mut keys: Vec<(String, &str)> = Vec::new();
+    for tag in policy.language_tags() {
+        let key = klaro_key(tag);
+        if !keys.iter().any(|(k, _)| *k == key) {
+            keys.push((key, tag));
+        }
+    }
+    keys
 }
 
 /// The facts both Klaro outputs share (`klaro-config.js` and `klaro-intercom.mjs`).
 struct KlaroParts {
     /// One Klaro service `intercom-<purpose>` per purpose; the messenger's lists its cookies.
     services: Vec<Value>,
-    /// The title of each Klaro purpose the policy uses.
+    /// Per Klaro language key, the title and description of each Klaro purpose the policy uses
+    /// (of the first policy purpose mapped to it).
     purpose_texts: Map<String, Value>,
     /// `{purpose, basis, value, service}` per purpose (`value`: the Klaro purpose id).
     purposes: Vec<Value>,
@@ -241,37 +315,53 @@ struct KlaroParts {
 
 fn klaro_parts(policy: &Policy, vendor: &Vendor) -> KlaroParts {
     let messenger = messenger_purpose(policy, vendor);
+    let languages = klaro_languages(policy);
+    let default = policy.default_language();
     let mut parts = KlaroParts {
         services: Vec::new(),
         purpose_texts: Map::new(),
         purposes: Vec::new(),
     };
-    for p in policy.purposes.values().filter(|p| !p.leaves.is_empty()) {
-        let Some(klaro_purpose) = purpose_cmp_value(policy, "klaro", &p.name) else {
-            continue;
-        };
-        if !parts.purpose_texts.contains_key(&klaro_purpose) {
-            parts.purpose_texts.insert(
-                klaro_purpose.clone(),
-                json!({"title": p.title.as_deref().unwrap_or(&p.name)}),
-            );
+    for (key, tag) in &languages {
+        let mut titles = Map::new();
+        for (p, klaro_purpose) in shown_purposes(policy, "klaro") {
+            if !titles.contains_key(&klaro_purpose) {
+                let texts = json!({"title": policy.title_in(p, tag), "description": policy.description_in(p, tag)});
+                titles.insert(klaro_purpose, texts);
+            }
         }
+        parts.purpose_texts.insert(key.clone(), json!({"purposes": titles}));
+    }
+    for (p, klaro_purpose) in shown_purposes(policy, "klaro") {
         let cookies = if messenger == Some(p.name.as_str()) {
             cookie_names(policy, vendor)
         } else {
             Vec::new()
         };
         let service = intercom_service(&p.name);
+        let texts: Map<String, Value> = languages
+            .iter()
+            .map(|(key, tag)| {
+                (
+                    key.clone(),
+                    json!({
+                        "title": format!("Intercom: {}", policy.title_in(p, tag)),
+                        "description": policy.description_in(p, tag),
+                    }),
+                )
+            })
+            .collect();
         parts.services.push(json!({
             "name": service,
-            "title": format!("Intercom: {}", p.title.as_deref().unwrap_or(&p.name)),
+            "title": format!("Intercom: {}", policy.title_in(p, default)),
             "purposes": [klaro_purpose],
             "cookies": cookies,
             "default": p.basis.value != Basis::Consent,
             "optOut": false,
-            "required": false,
+            // A contract purpose carries no right to object: Klaro shows it, always on.
+            "required": p.basis.value == Basis::Contract,
             "onlyOnce": true,
-            "translations": {DEFAULT_LANGUAGE: {"description": p.description.as_deref().unwrap_or("")}},
+            "translations": texts,
         }));
         parts.purposes.push(json!({
             "purpose": p.name,
@@ -284,8 +374,34 @@ fn klaro_parts(policy: &Policy, vendor: &Vendor) -> KlaroParts {
 }
 
 fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
-    let parts = klaro_parts(policy, vendor);
-    json!({
+    let mut parts = klaro_parts(policy, vendor);
+    let languages = klaro_languages(policy);
+    let mut translations = Map::new();
+    for (key, tag) in &languages {
+        let mut texts = parts.purpose_texts.remove(key).unwrap_or_else(|| json!({}));
+        // Klaro ships its own texts in many languages: the policy's replace them only where it
+        // has a `banner` block.
+        if policy.banner.is_some() {
+            let text = |k: &str| policy.banner_text_in(k, tag);
+            texts["consentNotice"] = json!({
+                "title": text("title"),
+                "description": text("description"),
+                "learnMore": text("preferences"),
+            });
+            texts["consentModal"] = json!({"title": text("preferences"), "description": text("description")});
+            texts["ok"] = json!(text("accept_all"));
+            texts["acceptAll"] = json!(text("accept_all"));
+            texts["decline"] = json!(text("reject_all"));
+            texts["acceptSelected"] = json!(text("save"));
+            texts["save"] = json!(text("save"));
+        }
+        translations.insert(key.clone(), texts);
+    }
+    // Klaro's fallback for a page language the configuration lacks: the default language.
+    if let Some(default) = translations.get(&klaro_key(policy.default_language())).cloned() {
+        translations.insert("zz".to_owned(), default);
+    }
+    let mut config = json!({
         "version": 1,
         "elementID": "klaro",
         "storageMethod": "cookie",
@@ -296,9 +412,16 @@ fn klaro(policy: &Policy, vendor: &Vendor) -> Value {
         "mustConsent": false,
         "acceptAll": true,
         "hideDeclineAll": false,
-        "translations": {DEFAULT_LANGUAGE: {"purposes": parts.purpose_texts}},
+        "showNoticeTitle": policy.banner.is_some(),
+        "translations": translations,
         "services": parts.services,
-    })
+    });
+    // Klaro links the privacy policy from its notice and modal, in its own words per language
+    // (the key is left out without one: Klaro expects a string there).
+    if let Some(url) = policy.controller.as_ref().and_then(|c| c.privacy_policy.as_ref()) {
+        config["privacyPolicy"] = json!(url.value);
+    }
+    config
 }
 
 /// The data of `klaro-intercom.mjs`, each fact encoded for its JavaScript context.
@@ -307,9 +430,9 @@ fn klaro_module(policy: &Policy, vendor: &Vendor) -> Value {
     json!({
         "policy": html(&policy.name),
         "services": js_json_pretty(&Value::Array(parts.services)),
-        "translations": js_json_pretty(&json!({DEFAULT_LANGUAGE: {"purposes": parts.purpose_texts}})),
+        "translations": js_json_pretty(&Value::Object(parts.purpose_texts)),
         "purposes": js_json_pretty(&Value::Array(parts.purposes)),
-        "language": js_json(&json!(DEFAULT_LANGUAGE)),
+        "language": js_json(&json!(klaro_key(policy.default_language()))),
     })
 }
 
@@ -338,7 +461,7 @@ fn onetrust(policy: &Policy, vendor: &Vendor) -> Value {
             })
         })
         .collect();
-    json!({"format": "consentc-onetrust-cookies", "version": 1, "policy": policy.name, "cookies": cookies})
+    json!({"format": "consentc-onetrust-cookies", "version": 1, "policy": policy.name, "cookies": cookies, "texts": texts_by_language(policy, "onetrust"), "controller": controller_json(policy)})
 }
 
 /// Cookiebot: the manual cookie declaration (Cookiebot admin, Cookies, Add cookie).
@@ -357,7 +480,7 @@ fn cookiebot(policy: &Policy, vendor: &Vendor) -> Value {
             })
         })
         .collect();
-    json!({"format": "consentc-cookiebot-declaration", "version": 2, "policy": policy.name, "cookies": cookies})
+    json!({"format": "consentc-cookiebot-declaration", "version": 2, "policy": policy.name, "cookies": cookies, "texts": texts_by_language(policy, "cookiebot"), "controller": controller_json(policy)})
 }
 
 /// Usercentrics: one service per purpose, named as the policy's `cmp usercentrics` block does.
@@ -377,7 +500,7 @@ fn usercentrics(policy: &Policy, vendor: &Vendor) -> Value {
                 .collect();
             Some(json!({
                 "name": name,
-                "description": p.description.as_deref().unwrap_or(""),
+                "description": policy.description_in(p, policy.default_language()),
                 "processing_company": vendor.provider,
                 "legal_basis": p.basis.value,
                 "features": p.leaves.iter().map(|&l| vendor.leaves[l].as_str()).collect::<Vec<_>>(),
@@ -386,7 +509,7 @@ fn usercentrics(policy: &Policy, vendor: &Vendor) -> Value {
             }))
         })
         .collect();
-    json!({"format": "consentc-usercentrics-services", "version": 2, "policy": policy.name, "services": services})
+    json!({"format": "consentc-usercentrics-services", "version": 2, "policy": policy.name, "services": services, "texts": texts_by_language(policy, "usercentrics"), "controller": controller_json(policy)})
 }
 
 /// Didomi: the custom vendor (Didomi console, Vendors, Add a custom vendor) and its device
@@ -433,5 +556,36 @@ fn didomi(policy: &Policy, vendor: &Vendor) -> Value {
         "legIntPurposeIds": leg_int_ids,
         "usesNonCookieAccess": true,
         "deviceStorageDisclosures": {"disclosures": disclosures},
+        "texts": texts_by_language(policy, "didomi"),
+        "controller": controller_json(policy),
     })
+}
+
+/// Who is responsible, for the dashboard CMPs' notice texts (null when the policy does not say).
+fn controller_json(policy: &Policy) -> Value {
+    let Some(c) = &policy.controller else {
+        return Value::Null;
+    };
+    let field = |v: &Option<crate::check::model::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+    json!({"name": field(&c.name), "contact": field(&c.contact), "dpo": field(&c.dpo), "privacy_policy": field(&c.privacy_policy)})
+}
+
+/// What to enter in a dashboard CMP for each language: per canonical tag, each shown purpose's
+/// title and description with the CMP's name for it. The default language comes first.
+fn texts_by_language(policy: &Policy, cmp: &str) -> Value {
+    let mut by_language = Map::new();
+    for language in policy.language_tags() {
+        let purposes: Vec<Value> = shown_purposes(policy, cmp)
+            .map(|(p, value)| {
+                json!({
+                    "purpose": p.name,
+                    cmp: value,
+                    "title": policy.title_in(p, language),
+                    "description": policy.description_in(p, language),
+                })
+            })
+            .collect();
+        by_language.insert(language.to_owned(), Value::Array(purposes));
+    }
+    Value::Object(by_language)
 }

@@ -110,7 +110,10 @@ pub struct DomConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FacadeConfig {
-    pub label: String,
+    /// The label per language, `[lower-case tag, label]`, the default language first: the
+    /// loader shows the one for `<html lang>` (the exact tag, then its primary subtag, then the
+    /// default).
+    pub labels: Vec<(String, String)>,
     pub color: String,
     pub position: Position,
 }
@@ -208,7 +211,13 @@ pub fn loader_config(policy: &Policy, vendor: &Vendor, cmp_name: &str) -> Option
             classes: vendor.dom_classes.clone(),
         },
         facade: intercom.facade.as_ref().map(|f| FacadeConfig {
-            label: f.label.clone(),
+            labels: policy
+                .language_tags()
+                .map(|tag| {
+                    let label = policy.facade_label_in(tag).unwrap_or(&f.label);
+                    (tag.to_ascii_lowercase(), label.to_owned())
+                })
+                .collect(),
             color: f.color.clone(),
             position: f.position,
         }),

@@ -131,8 +131,8 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
             data.dedup();
             json!({
                 "name": p.name,
-                "title": markdown(p.title.as_deref().unwrap_or(&p.name)),
-                "description": markdown(p.description.as_deref().unwrap_or("(no description)")),
+                "title": markdown(p.title.as_ref().map_or(p.name.as_str(), |t| t.value.as_str())),
+                "description": markdown(p.description.as_ref().map_or("(no description)", |t| t.value.as_str())),
                 "basis": p.basis.value.as_str(),
                 "gpc": p.gpc.value.as_str(),
                 "features": if features.is_empty() { "none".to_owned() } else { features.join(", ") },
@@ -183,6 +183,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         "region_title": region.map(|r| markdown(&r.title)).unwrap_or_default(),
         "api_base": region.map(|r| r.api_base.as_str()).unwrap_or_default(),
         "jurisdictions": jurisdictions.join(", "),
+        "languages": languages(policy),
         "transfer": match intercom.transfer.as_ref().map(|t| t.value) {
             Some(Transfer::Dpf) => "EU-US Data Privacy Framework (`dpf`)",
             Some(Transfer::Scc) => "Standard contractual clauses (`scc`)",
@@ -199,6 +200,7 @@ fn record(policy: &Policy, catalog: &Catalog, vendor: &Vendor) -> Value {
         "consent_mode": consent_mode,
         "audience_rules_state": intercom.audience_rules.value.as_str(),
         "erasure": markdown(&vendor.erasure),
+        "art30": super::record::art30(policy, catalog, vendor, super::cmp_configs::revision(policy, vendor)),
     })
 }
 
@@ -252,12 +254,31 @@ pub fn policy_json(policy: &Policy, vendor: &Vendor) -> String {
         .map(|p| {
             json!({
                 "name": p.name,
-                "title": p.title,
-                "description": p.description,
+                "title": p.title.as_ref().map(|t| &t.value),
+                "description": p.description.as_ref().map(|t| &t.value),
                 "basis": p.basis.value,
                 "gpc": p.gpc.value,
                 "features": p.leaves.iter().map(|&l| vendor.leaves[l].as_str()).collect::<Vec<_>>(),
             })
+        })
+        .collect();
+    // The other languages' texts as written (the default's stand with what they translate).
+    let texts: serde_json::Map<String, Value> = policy
+        .texts
+        .iter()
+        .map(|(language, t)| {
+            let purposes: serde_json::Map<String, Value> = t
+                .purposes
+                .iter()
+                .map(|(name, p)| {
+                    let title = p.title.as_ref().map(|t| &t.value);
+                    let description = p.description.as_ref().map(|t| &t.value);
+                    (name.clone(), json!({"title": title, "description": description}))
+                })
+                .collect();
+            let label = t.facade_label.as_ref().map(|l| &l.value);
+            let value = json!({"purposes": purposes, "facade_label": label, "banner": banner_json(&t.banner)});
+            (language.clone(), value)
         })
         .collect();
     let cmps: serde_json::Map<String, Value> = policy
@@ -275,11 +296,39 @@ pub fn policy_json(policy: &Policy, vendor: &Vendor) -> String {
         "name": policy.name,
         "title": policy.title.as_ref().map(|t| &t.value),
         "jurisdictions": policy.jurisdictions.value,
+        "languages": policy.language_tags().collect::<Vec<_>>(),
         "intercom": intercom,
         "purposes": purposes,
+        "banner": policy.banner.as_ref().map(banner_json),
+        "texts": texts,
         "cmps": cmps,
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
+}
+
+fn banner_json(banner: &crate::check::model::Banner) -> Value {
+    Value::Object(
+        banner
+            .texts
+            .iter()
+            .map(|(key, text)| ((*key).to_owned(), json!(text.value)))
+            .collect(),
+    )
+}
+
+/// `English (`en`, default), German (`de`)`: the record stays in the default language and says
+/// which languages visitors are shown.
+fn languages(policy: &Policy) -> String {
+    let default = policy.default_language();
+    policy
+        .language_tags()
+        .map(|tag| {
+            let name = crate::catalog::languages::english_name(tag).unwrap_or(tag);
+            let note = if tag == default { ", default" } else { "" };
+            format!("{} (`{tag}`{note})", markdown(name))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

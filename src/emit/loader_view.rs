@@ -88,8 +88,8 @@ slots! {
     page_view_needs if views: Option<String>,
     /// `[index a page's update may not find taken, window ms, page-view debounce ms]`.
     update_budget if budget: Option<[u64; 3]>,
-    /// `[label, color, side]`.
-    facade_look if facade: Option<(String, String, &'static str)>,
+    /// `[[[tag, label], ...], color, side]`.
+    facade_look if facade: Option<FacadeLook>,
 }
 
 fn slot<T: Serialize>(value: &T) -> Value {
@@ -129,10 +129,11 @@ const HANDLED_BY_THE_FIREWALL: [&str; 3] = ["boot", "update", "shutdown"];
 /// The boot keys the loader sets itself: the settings lists the script receives leave them out.
 const OWN_KEYS: [&str; 2] = ["app_id", "api_base"];
 
-/// What grants a purpose: 1 an affirmative grant (`consent`; `honor` under GPC), 2 any answer
-/// without an objection (`legitimate_interest`, `contract`), 0 nothing (`strict` under GPC).
-/// `[without GPC, with GPC]` only when GPC changes some purpose's level; the script then reads
-/// GPC, otherwise it never needs to.
+/// What grants a purpose once the CMP has answered: 1 an affirmative grant (`consent`), 2 any
+/// answer without an objection (`legitimate_interest`), 3 any answer at all (`contract`: no
+/// right to object, Art. 21 covers (e) and (f) only), 0 nothing (`strict` under GPC), 4 a grant
+/// the visitor gave while the signal was on (`honor` under GPC). `[without GPC, with GPC]` only
+/// when GPC changes some purpose's level; the script then reads GPC, otherwise it never needs to.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Level {
@@ -155,6 +156,8 @@ pub struct Features {
     pub behavioural: bool,
     pub nav: bool,
     pub gpc: bool,
+    /// Some purpose has `gpc = honor`: the grants given under the signal are recorded.
+    pub honor: bool,
     pub reload: bool,
 }
 
@@ -230,6 +233,10 @@ impl LoaderView {
             // Single-page navigation matters only for `pages` and page views.
             nav: pages || views,
             gpc: self.purpose_levels.values().any(|l| matches!(l, Level::WithGpc(_))),
+            honor: self
+                .purpose_levels
+                .values()
+                .any(|l| matches!(l, Level::WithGpc([_, HONOR_UNDER_GPC]))),
             reload: c.on_withdraw == OnWithdraw::Reload,
         }
     }
@@ -265,14 +272,21 @@ fn script_attributes(c: &LoaderConfig) -> IndexMap<String, String> {
     attrs
 }
 
+/// The level of `gpc = honor` while the signal is on (see [`Level`]).
+const HONOR_UNDER_GPC: u8 = 4;
+
 fn purpose_levels(c: &LoaderConfig) -> IndexMap<String, Level> {
     let levels: Vec<(&String, u8, u8)> = c
         .purposes
         .iter()
         .map(|(name, p)| {
-            let plain = if p.basis == Basis::Consent { 1 } else { 2 };
+            let plain = match p.basis {
+                Basis::Consent => 1,
+                Basis::LegitimateInterest => 2,
+                Basis::Contract => 3,
+            };
             let gpc = match p.gpc {
-                Gpc::Honor => 1,
+                Gpc::Honor => HONOR_UNDER_GPC,
                 Gpc::Strict => 0,
                 Gpc::Ignore => plain,
             };
@@ -394,12 +408,16 @@ fn removal_selector(c: &LoaderConfig) -> String {
         .join(",")
 }
 
-/// `[label, color, side]`, only with `load = on_interaction`: with `when_granted` there is no
+/// The facade as the script takes it: `[tag, label]` per language (the default first), the
+/// colour, and the side.
+pub type FacadeLook = (Vec<(String, String)>, String, &'static str);
+
+/// `[labels, color, side]`, only with `load = on_interaction`: with `when_granted` there is no
 /// request to wait for. The side is one of two words whatever the policy says.
-fn facade_look(c: &LoaderConfig) -> Option<(String, String, &'static str)> {
+fn facade_look(c: &LoaderConfig) -> Option<FacadeLook> {
     let f = c.facade.as_ref().filter(|_| c.load == Load::OnInteraction)?;
     let side = if f.position == Position::Left { "left" } else { "right" };
-    Some((f.label.clone(), f.color.clone(), side))
+    Some((f.labels.clone(), f.color.clone(), side))
 }
 
 /// The purposes a leaf needs: its own and, recursively, those of the leaves it requires.
@@ -581,7 +599,8 @@ mod tests {
         let features = LoaderView::new(&c).features(&c);
         assert!(features.facade && features.interaction && features.pages && features.multi);
         assert!(features.views && features.budget && features.nav && features.behavioural);
-        // `honor` on a consent purpose asks for what consent asks anyway: GPC changes nothing.
-        assert!(!features.gpc && !features.identity && !features.reload);
+        // `honor` on a consent purpose still changes it under GPC: a grant from before the signal
+        // no longer counts, so the script reads the signal and records grants.
+        assert!(features.gpc && features.honor && !features.identity && !features.reload);
     }
 }

@@ -8,6 +8,7 @@ pub mod escape;
 pub mod loader;
 pub mod loader_view;
 pub mod minify;
+mod record;
 mod render;
 
 use std::collections::BTreeMap;

@@ -292,14 +292,41 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Bo
     } else {
         "items are `key = value` or `kind name { ... }`; strings are double-quoted; see `consentc explain CP0001`"
     };
-    d = d.help(hint(text, pos, &expected).unwrap_or(fallback));
+    d = d.help(hint(text, pos, &expected).unwrap_or_else(|| fallback.to_owned()));
     Box::new(d)
 }
 
 /// A targeted hint for the commonest slips.
-fn hint(text: &str, pos: usize, expected: &str) -> Option<&'static str> {
+fn hint(text: &str, pos: usize, expected: &str) -> Option<String> {
     let rest = text.get(pos..)?;
     let ch = rest.chars().next()?;
+    if ch == '-' {
+        if let Some(joined) = dashed_name(text, pos) {
+            return Some(format!(
+                "names use `_`, not `-`: write `{joined}` (language tags too; the outputs write them with `-`)"
+            ));
+        }
+    }
+    fixed_hint(ch, text, pos, expected).map(str::to_owned)
+}
+
+/// `pt-br` around a `-` at `pos`, as the name it was meant to be: `pt_br`.
+fn dashed_name(text: &str, pos: usize) -> Option<String> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let before: String = text[..pos].chars().rev().take_while(|&c| is_name(c)).collect();
+    let before: String = before.chars().rev().collect();
+    let after: String = text[pos..].chars().take_while(|&c| is_name(c)).collect();
+    let joined = format!("{before}{after}").replace('-', "_");
+    let valid = joined.starts_with(|c: char| c.is_ascii_lowercase())
+        && joined
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !before.is_empty()
+        && after.len() > 1;
+    valid.then_some(joined)
+}
+
+fn fixed_hint(ch: char, text: &str, pos: usize, expected: &str) -> Option<&'static str> {
     if expected.contains("`=`") && (ch == '"' || ch == '[' || ch.is_ascii_digit()) {
         return Some("put `=` between a key and its value: `key = value`");
     }

@@ -364,4 +364,57 @@ export const SCENARIOS = [
       assertConsent(await lastBoot(v), {support: true, guidance: false, analytics: false});
     },
   },
+  {
+    id: 'languages',
+    title: 'languages: German and French preferences; a withdrawal in a German tab reaches an English tab',
+    policy: 'demo',
+    async run(t) {
+      // The page's `<html lang>` picks the policy's texts in the CMP's preferences.
+      for (const lang of ['de', 'fr']) {
+        const v = await t.open();
+        await v.goto(`/app/?lang=${lang}`);
+        await t.cmp.openPrefs(v);
+        const prefs = t.cmp.prefs(v.page);
+        const visible = await prefs.innerText();
+        const all = await prefs.textContent();
+        for (const purpose of ['support', 'analytics']) {
+          const want = t.policy.texts[lang].purposes[purpose];
+          assert.ok(visible.includes(want.title), `${lang}: the ${purpose} title "${want.title}" is shown`);
+          assert.ok(all.includes(want.description), `${lang}: the ${purpose} description is in the preferences`);
+        }
+        const english = t.policy.purposes.find((p) => p.name === 'support');
+        assert.ok(!all.includes(english.description), `${lang}: not the English description`);
+      }
+      // One policy, one consent key and one withdrawal channel, whatever the tab's language.
+      const v = await t.open();
+      await v.goto('/app/?lang=de');
+      await t.cmp.acceptAll(v);
+      await v.waitBoots(1);
+      const english = await v.ctx.newPage();
+      await english.goto(v.site.origin + '/app/?lang=en', {waitUntil: 'load'});
+      assert.equal(await english.evaluate(() => document.documentElement.lang), 'en');
+      await english.waitForFunction(() => !!window.__fakeIntercom && window.__fakeIntercom.boots.length >= 1, null, {timeout: 8000});
+      await t.cmp.choose(v, {support: false});
+      await v.waitFake(() => window.__fakeIntercom.shutdowns.length >= 1);
+      await english.waitForFunction(() => window.__fakeIntercom.shutdowns.length >= 1, null, {timeout: 8000});
+      assert.equal(await english.evaluate(() => !!(window.Intercom && window.Intercom.booted)), false, 'the English tab shut the widget down');
+      await english.close();
+    },
+  },
+  {
+    id: 'facade-language',
+    title: "facade: the chat button's label follows the page's language",
+    policy: 'demo_chat_button',
+    async run(t) {
+      for (const [lang, label] of [
+        ['fr-CA', t.policy.texts.fr.facade_label],
+        ['de', t.policy.texts.de.facade_label],
+        ['ja', t.policy.intercom.facade.label],
+      ]) {
+        const v = await t.open();
+        await v.goto(`/app/?lang=${lang}`);
+        await v.page.getByRole('button', {name: label, exact: true}).waitFor();
+      }
+    },
+  },
 ];

@@ -22,6 +22,7 @@ const INTERCOM_KEYS: &[&str] = &[
     "transfer",
     "audience_rules",
     "on_withdraw",
+    "request_exemption",
 ];
 const RETENTION_KEYS: &[&str] = &["conversations", "users", "visitors"];
 const FACADE_KEYS: &[&str] = &["label", "color", "position"];
@@ -42,6 +43,7 @@ pub struct WrittenIntercom {
     pub transfer: Option<Spanned<Transfer>>,
     pub audience_rules: Setting<AudienceRules>,
     pub on_withdraw: Setting<OnWithdraw>,
+    pub request_exemption: Option<Spanned<String>>,
     pub retention: Retention,
     pub facade: Option<WrittenFacade>,
 }
@@ -87,6 +89,7 @@ fn read(b: &Block, vendor: &Vendor, out: &mut Vec<Diagnostic>) -> WrittenInterco
         transfer: r.keyword("transfer", out),
         audience_rules: r.setting("audience_rules", AudienceRules::Missing, out),
         on_withdraw: r.setting("on_withdraw", OnWithdraw::Cleanup, out),
+        request_exemption: request_exemption(&r, out),
         retention: Retention::default(),
         facade: None,
     };
@@ -124,11 +127,13 @@ fn with_defaults(w: WrittenIntercom) -> Option<Intercom> {
     let facade = match w.load.value {
         Load::OnInteraction => Some(match w.facade {
             Some(f) => Facade {
+                label_span: f.label.as_ref().map(|l| l.span),
                 label: f.label.map_or_else(|| DEFAULT_FACADE_LABEL.to_owned(), |l| l.value),
                 color: f.color.map_or_else(|| DEFAULT_FACADE_COLOR.to_owned(), |c| c.value),
                 position: f.position,
             },
             None => Facade {
+                label_span: None,
                 label: DEFAULT_FACADE_LABEL.to_owned(),
                 color: DEFAULT_FACADE_COLOR.to_owned(),
                 position: Position::Right,
@@ -146,9 +151,24 @@ fn with_defaults(w: WrittenIntercom) -> Option<Intercom> {
         transfer: w.transfer,
         audience_rules: w.audience_rules,
         on_withdraw: w.on_withdraw,
+        request_exemption: w.request_exemption,
         retention: w.retention,
         facade,
     })
+}
+
+/// `request_exemption = "<why>"`: why the chat's device access rests on the visitor's click
+/// rather than consent; it goes to `record.md`, so it must say something (CP0103).
+fn request_exemption(r: &Reader, out: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
+    let why = r.string("request_exemption", out)?;
+    if why.value.trim().chars().count() < 10 {
+        out.push(
+            Diagnostic::new(Code::CP0103, "`request_exemption` gives no reason")
+                .primary(why.span, "a reviewer reads this in `record.md`")
+                .help("say why the chat's storage is strictly necessary for the service the visitor asked for, in a sentence"),
+        );
+    }
+    Some(why)
 }
 
 /// `app_id`, which must look like one (CP0103).
@@ -207,13 +227,7 @@ fn facade(b: &Block, out: &mut Vec<Diagnostic>) -> WrittenFacade {
         }
     }
     if let Some(l) = &label {
-        if l.value.trim().is_empty() {
-            out.push(
-                Diagnostic::new(Code::CP0103, "the facade label is empty")
-                    .primary(l.span, "a button needs an accessible name")
-                    .help("write what the button does, like `\"Chat with support\"`"),
-            );
-        }
+        nonempty_label(l, out);
     }
     let position = r.setting("position", Position::Right, out).value;
     nested_blocks(&r, out);
@@ -222,6 +236,17 @@ fn facade(b: &Block, out: &mut Vec<Diagnostic>) -> WrittenFacade {
         label,
         color,
         position,
+    }
+}
+
+/// CP0103: a facade label, in any language, is the button's accessible name.
+pub(super) fn nonempty_label(label: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    if label.value.trim().is_empty() {
+        out.push(
+            Diagnostic::new(Code::CP0103, "the facade label is empty")
+                .primary(label.span, "a button needs an accessible name")
+                .help("write what the button does, like `\"Chat with support\"`"),
+        );
     }
 }
 

@@ -4,11 +4,14 @@
 //! in [`intercom`], `cmp` blocks in [`cmp`].
 
 mod cmp;
+mod controller;
 mod intercom;
+mod texts;
 
 use indexmap::IndexMap;
 
 pub use intercom::{WrittenIntercom, DEFAULT_FACADE_COLOR, DEFAULT_FACADE_LABEL};
+pub use texts::{resolve as resolve_texts, unknown_policy as text_for_unknown_policy};
 
 use super::model::*;
 use super::reader::{duplicate, unknown, wrong_kind, Reader};
@@ -17,12 +20,14 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Block, File, Item, Value, ValueKind};
 
-const POLICY_KEYS: &[&str] = &["title", "jurisdictions"];
+const POLICY_KEYS: &[&str] = &["title", "jurisdictions", "languages"];
 const PURPOSE_KEYS: &[&str] = &["title", "description", "basis", "gpc", "features"];
 
-/// Every `policy` block of one file.
-pub fn lower_file(file: &File, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Vec<Policy> {
+/// Every `policy` block of one file, and its top-level `text LANG(policy = NAME)` blocks (matched
+/// with their policies once the whole compile set is read).
+pub fn lower_file(file: &File, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> (Vec<Policy>, Vec<WrittenText>) {
     let mut policies = Vec::new();
+    let mut translations = Vec::new();
     for item in &file.items {
         match item {
             Item::Block(b) if b.kind.name == "policy" => {
@@ -30,11 +35,12 @@ pub fn lower_file(file: &File, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> 
                     policies.push(p);
                 }
             }
+            Item::Block(b) if b.kind.name == "text" => translations.extend(texts::text_block(b, true, out)),
             Item::Block(b) => out.push(unknown(
                 &format!("top-level block `{}`", b.kind.name),
                 b.kind.span,
                 &b.kind.name,
-                ["policy"],
+                ["policy", "text"],
             )),
             Item::Assignment(a) => out.push(
                 Diagnostic::new(Code::CP0101, format!("`{}` outside a policy", a.key.name))
@@ -43,7 +49,7 @@ pub fn lower_file(file: &File, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> 
             ),
         }
     }
-    policies
+    (policies, translations)
 }
 
 pub(super) fn no_options(b: &Block, out: &mut Vec<Diagnostic>) {
@@ -70,13 +76,17 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
     let r = Reader::new(context.clone(), b.head_span(), &b.items, POLICY_KEYS, out);
     let title = r.string("title", out);
     let jurisdictions = jurisdictions(&r, catalog, out);
+    let languages = texts::languages(&r, out);
 
     let mut intercom_cfg = None;
     let mut intercom_span: Option<Span> = None;
     let mut purposes: IndexMap<String, Purpose> = IndexMap::new();
     let mut cmps_: IndexMap<String, CmpBlock> = IndexMap::new();
     let mut invalid_cmp_blocks = false;
-    let mut block_kinds: Vec<&str> = vec!["purpose", "cmp"];
+    let mut written_texts = Vec::new();
+    let mut banner: Option<Banner> = None;
+    let mut controller_block: Option<Controller> = None;
+    let mut block_kinds: Vec<&str> = vec!["purpose", "cmp", "text", "banner", "controller"];
     block_kinds.extend(catalog.vendors.keys().map(String::as_str));
 
     for child in &r.blocks {
@@ -112,6 +122,17 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
                     cmps_.insert(c.name.clone(), c);
                 }
             }
+            "text" => written_texts.extend(texts::text_block(child, false, out)),
+            "controller" => match &controller_block {
+                Some(first) => out.push(duplicate("`controller` block", &context, first.span, child.kind.span)),
+                None => controller_block = Some(controller::controller(child, out)),
+            },
+            "banner" => match &banner {
+                Some(Banner { span: Some(first), .. }) => {
+                    out.push(duplicate("`banner` block", &context, *first, child.kind.span))
+                }
+                _ => banner = Some(texts::banner(child, out)),
+            },
             "intercom" => {
                 if let Some(first) = intercom_span {
                     out.push(duplicate("`intercom` block", &context, first, child.kind.span));
@@ -170,6 +191,11 @@ fn policy(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pol
         intercom: intercom_cfg,
         purposes,
         cmps: cmps_,
+        languages,
+        texts: IndexMap::new(),
+        written_texts,
+        banner,
+        controller: controller_block,
     })
 }
 
@@ -253,8 +279,8 @@ fn purpose(b: &Block, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<Pu
         out,
     );
     nested_blocks(&r, out);
-    let title = r.string("title", out).map(|s| s.value);
-    let description = r.string("description", out).map(|s| s.value);
+    let title = r.string("title", out);
+    let description = r.string("description", out);
     let basis = r.keyword::<Basis>("basis", out);
     let basis = r.require("basis", basis, "basis = consent", out);
     let gpc = r.setting("gpc", Gpc::Ignore, out);

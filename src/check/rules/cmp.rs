@@ -82,19 +82,26 @@ fn refusable(policy: &Policy, block: &CmpBlock, cmp: &cmps::Cmp, out: &mut Vec<D
             continue;
         };
         let value = entry.value.to_string();
-        if purpose.basis.value != Basis::Consent || !fixed.contains(&value) {
+        // A contract purpose is information, not a choice: an always-active category fits it.
+        let why = match purpose.basis.value {
+            Basis::Consent => "consent must be freely given, so it can be refused",
+            Basis::LegitimateInterest => "legitimate interest must leave room for the visitor's objection (Art. 21)",
+            Basis::Contract => continue,
+        };
+        if !fixed.contains(&value) {
             continue;
         }
         out.push(
             Diagnostic::new(
                 Code::CP0301,
                 format!(
-                    "consent purpose `{purpose_name}` is mapped to `{value}`, which {} visitors cannot refuse",
+                    "`{}` purpose `{purpose_name}` is mapped to `{value}`, which {} visitors cannot refuse",
+                    purpose.basis.value.as_str(),
                     cmp.title
                 ),
             )
             .primary(entry.value_span, "always active")
-            .secondary(purpose.basis.span, "consent must be freely given")
+            .secondary(purpose.basis.span, why)
             .help(format!("map `{purpose_name}` to a category the visitor can switch off")),
         );
     }

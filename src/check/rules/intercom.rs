@@ -94,8 +94,9 @@ pub fn unverified_identity(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagn
     }
 }
 
-/// CP0403: per jurisdiction, data going where it deems inadequate (the hosting region, or a
-/// mapped leaf's subprocessors) without a transfer mechanism.
+/// CP0403 (no `transfer`) and CP0208 (`transfer = none` where EU or UK law applies): personal
+/// data reaches a country outside a jurisdiction's adequacy set, through the hosting region, the
+/// vendor's own access from its home country, or an enabled leaf's subprocessors.
 pub fn transfers_without_mechanism(policy: &Policy, catalog: &Catalog, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
     let Some(intercom) = &policy.intercom else { return };
     if intercom.transfer.as_ref().is_some_and(|t| t.value != Transfer::None) {
@@ -104,12 +105,23 @@ pub fn transfers_without_mechanism(policy: &Policy, catalog: &Catalog, vendor: &
     let Some(region) = vendor.regions.get(&intercom.region.value) else {
         return;
     };
-    // Where data goes: the hosting region, and each enabled leaf's subprocessors.
+    // Where data goes: the hosting region, the vendor's home country, and each enabled leaf's
+    // subprocessors.
     let mut places: Vec<(String, crate::source::Span, String)> = vec![(
         region.location.clone(),
         intercom.region.span,
         format!("hosted in `{}`", region.location),
     )];
+    if let Some(home) = vendor.home.as_ref().filter(|h| **h != region.location) {
+        places.push((
+            home.clone(),
+            intercom.span,
+            format!(
+                "{} staff and affiliates in `{home}` can access it, whatever the region",
+                vendor.title
+            ),
+        ));
+    }
     for leaf in mapped(policy) {
         for location in &vendor.leaf_feature(leaf).subprocessors {
             if let Some(f) = first_ref(policy, leaf) {
@@ -117,6 +129,7 @@ pub fn transfers_without_mechanism(policy: &Policy, catalog: &Catalog, vendor: &
             }
         }
     }
+    let none = intercom.transfer.as_ref().filter(|t| t.value == Transfer::None);
     for j in &policy.jurisdictions.value {
         let Some(jurisdiction) = catalog.jurisdictions.get(j) else {
             continue;
@@ -128,18 +141,28 @@ pub fn transfers_without_mechanism(policy: &Policy, catalog: &Catalog, vendor: &
         let Some((first_loc, first_span, first_text)) = outside.first() else {
             continue;
         };
-        let mut d = Diagnostic::new(
-            Code::CP0403,
-            format!("data goes to `{first_loc}`, outside what `{j}` deems adequate, with no transfer mechanism"),
-        )
-        .primary(*first_span, first_text.clone());
+        // `transfer = none` states that nothing leaves: false where it does. Where EU or UK law
+        // applies that is an error (GDPR Art. 44); elsewhere the missing mechanism is a warning.
+        let d = match none {
+            Some(_) if jurisdiction.device_consent => Diagnostic::new(
+                Code::CP0208,
+                format!("`transfer = none`, but data goes to `{first_loc}`, outside what `{j}` deems adequate"),
+            ),
+            _ => Diagnostic::new(
+                Code::CP0403,
+                format!("data goes to `{first_loc}`, outside what `{j}` deems adequate, with no transfer mechanism"),
+            ),
+        };
+        let mut d = d.primary(*first_span, first_text.clone());
         for (_, span, text) in outside.iter().skip(1) {
             d = d.secondary(*span, text.clone());
         }
-        if let Some(t) = &intercom.transfer {
+        if let Some(t) = none {
             d = d.secondary(t.span, "`none` here");
         }
-        out.push(d.help("name the mechanism Intercom's DPA provides, like `transfer = dpf` or `transfer = scc`, or choose a region inside it"));
+        out.push(d.help(
+            "name the mechanism your contract with the vendor provides, like `transfer = dpf` (EU-US Data Privacy Framework) or `transfer = scc` (standard contractual clauses); `record.md` writes out what it means for each jurisdiction",
+        ));
     }
 }
 

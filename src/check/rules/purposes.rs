@@ -1,9 +1,10 @@
 //! What a visitor sees of a purpose: a switch that gates nothing or has no words (CP0404), and
-//! consent that is not granular (CP0408).
+//! consent that is not granular (CP0207 where EU or UK law applies, CP0408 elsewhere).
 
-use super::facts::is_behavioural;
-use crate::catalog::Vendor;
+use super::facts::{is_behavioural, strict_jurisdictions};
+use crate::catalog::{Catalog, Vendor};
 use crate::check::model::{Basis, Policy, Purpose};
+use crate::diagnostics::words::{backticked, Last};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// CP0404: per purpose, one warning for each thing a visitor would miss.
@@ -40,14 +41,16 @@ fn unclear_purpose(purpose: &Purpose, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// CP0408: the messenger and behavioural leaves under one consent purpose.
-pub fn bundled_consent(policy: &Policy, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
+/// CP0207 where EU or UK law applies (GDPR Art. 7(2), Recital 32: consent must be granular),
+/// CP0408 elsewhere: the messenger and behavioural leaves under one consent purpose.
+pub fn bundled_consent(policy: &Policy, catalog: &Catalog, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
+    let strict = strict_jurisdictions(policy, catalog);
     for purpose in policy.purposes.values().filter(|p| p.basis.value == Basis::Consent) {
-        bundled(purpose, vendor, out);
+        bundled(purpose, vendor, &strict, out);
     }
 }
 
-fn bundled(purpose: &Purpose, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
+fn bundled(purpose: &Purpose, vendor: &Vendor, strict: &[&str], out: &mut Vec<Diagnostic>) {
     let Some(messenger) = vendor.messenger_leaf() else {
         return;
     };
@@ -62,11 +65,20 @@ fn bundled(purpose: &Purpose, vendor: &Vendor, out: &mut Vec<Diagnostic>) {
     let (Some(behavioural), Some(messenger_ref)) = (behavioural, purpose.mapping_of(messenger)) else {
         return;
     };
-    out.push(
+    let what = format!(
+        "consent purpose `{}` bundles the messenger with behavioural features",
+        purpose.name
+    );
+    let d = if strict.is_empty() {
+        Diagnostic::new(Code::CP0408, what)
+    } else {
         Diagnostic::new(
-            Code::CP0408,
-            format!("consent purpose `{}` bundles the messenger with behavioural features", purpose.name),
+            Code::CP0207,
+            format!("{what}, where {} applies", backticked(strict, Last::Or)),
         )
+    };
+    out.push(
+        d
         .primary(behavioural.span, "behavioural")
         .secondary(messenger_ref.span, "support chat")
         .help("consent must be granular: a visitor who wants chat must not have to accept tracking; move behavioural features to their own purpose"),

@@ -122,7 +122,7 @@ check("cookieconsent: exports withIntercom, revision, categories, translations a
   assert.equal(typeof cc.withIntercom, "function");
   assert.ok(Number.isInteger(cc.revision) && cc.revision >= 0 && cc.revision < 2 ** 31);
   assert.deepEqual(Object.keys(cc.categories).sort(), ["marketing", "necessary", "support"]);
-  assert.deepEqual(Object.keys(cc.translations), ["en"]);
+  assert.deepEqual(Object.keys(cc.translations), ["en", "de"], "every language of the policy");
   assert.ok(Object.isFrozen(cc.categories) && Object.isFrozen(cc.categories.support.services));
 });
 
@@ -226,12 +226,18 @@ check("cookieconsent: URL and function translations are wrapped, not fetched or 
       german.preferencesModal.sections.map((s) => s.linkedCategory),
       ["support", "marketing", "necessary"]
     );
+    assert.deepEqual(
+      german.preferencesModal.sections.map((s) => s.title),
+      ["Support-Chat", "Produkttouren", "Hilfeartikel"],
+      "the German site translation gets the policy's German texts"
+    );
     const french = await fr();
     assert.deepEqual(calls, ["fr translation"]);
     assert.deepEqual(
       french.preferencesModal.sections.map((s) => s.linkedCategory || s.title),
       ["À propos", "support", "marketing", "necessary"]
     );
+    assert.equal(french.preferencesModal.sections[1].title, "Support chat", "a language the policy lacks gets the default's texts");
     // A translation that fails to load stays a failure for vanilla-cookieconsent to report.
     globalThis.fetch = async () => {
       throw new Error("offline");
@@ -432,15 +438,17 @@ check("klaro: every language of the site (and Klaro's fallback) gets the purpose
   assert.deepEqual(Object.keys(merged.translations), ["de", "en", "zz"]);
   assert.deepEqual(merged.translations.de.purposes, {
     analytics: "Statistik",
-    livechat: { title: "Support chat" },
-    marketing: { title: "Product tours" },
-    functional: { title: "Help articles" },
+    livechat: { title: "Support-Chat", description: "Schreiben Sie mit unserem Support-Team." },
+    marketing: { title: "Produkttouren", description: "Touren, die zu Ihrer Nutzung der App passen." },
+    functional: { title: "Hilfeartikel", description: "Artikel im Chat." },
   });
   assert.deepEqual(merged.translations.en.purposes.livechat, { title: "Live chat (site)" }, "the site's own text stays");
+  assert.equal(merged.translations.zz.purposes.livechat.title, "Support chat", "Klaro's fallback gets the default language");
   assert.equal(merged.translations.en.consentNotice.description, "Hi");
   for (const service of merged.services.slice(2)) {
     assert.deepEqual(Object.keys(service.translations), ["en", "de", "zz"]);
-    assert.equal(service.translations.de.description, service.translations.en.description);
+    assert.notEqual(service.translations.de.description, service.translations.en.description, "German texts in German");
+    assert.equal(service.translations.zz.description, service.translations.en.description);
   }
 });
 
