@@ -76,6 +76,17 @@ fn executable(path: &Path) -> Option<PathBuf> {
     Some(path.to_path_buf())
 }
 
+/// Resolves once the browser is gone; raced against every command, which would otherwise wait
+/// for chromiumoxide's request timeout when the browser dies.
+pub async fn until_gone(gone: &AtomicBool) {
+    while !gone.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The message for a browser that is gone.
+pub const GONE: &str = "the browser exited (it crashed or was killed)";
+
 /// Whether a child process still runs: on Linux, its `/proc` entry exists and is no zombie.
 /// Elsewhere the audit relies on the commands' own timeouts.
 fn alive(pid: u32) -> bool {

@@ -198,7 +198,13 @@ async fn run_scenario(
     let deadline = tokio::time::Instant::now() + timeout;
     let seconds = timeout.as_secs_f64();
     let late = |what: &str| format!("{what} within {seconds} s; raise `--timeout` if the page is only slow");
-    let tab = timeout_at(deadline, Tab::open(chromium, plan, url, setup))
+    let open = async {
+        tokio::select! {
+            opened = Tab::open(chromium, plan, url, setup) => opened,
+            () = browser::until_gone(&chromium.gone) => Err(browser::GONE.to_owned()),
+        }
+    };
+    let tab = timeout_at(deadline, open)
         .await
         .map_err(|_| late("the browser did not open a tab"))
         .and_then(|opened| opened)

@@ -321,14 +321,9 @@ impl Tab {
     /// Runs a browser command, or fails at once when the browser is gone (a command to a dead
     /// browser would otherwise wait for chromiumoxide's request timeout).
     async fn guarded<T>(&self, command: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
-        let gone = async {
-            while !self.gone.load(std::sync::atomic::Ordering::SeqCst) {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        };
         tokio::select! {
             result = command => result,
-            () = gone => Err("the browser exited (it crashed or was killed)".to_owned()),
+            () = super::browser::until_gone(&self.gone) => Err(super::browser::GONE.to_owned()),
         }
     }
 
@@ -427,7 +422,7 @@ impl Tab {
                 return Err("the browser's page crashed".to_owned());
             }
             if self.gone.load(std::sync::atomic::Ordering::SeqCst) {
-                return Err("the browser exited (it crashed or was killed)".to_owned());
+                return Err(super::browser::GONE.to_owned());
             }
             let (count, loaded) = {
                 let log = lock(&self.log);
