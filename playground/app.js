@@ -81,7 +81,9 @@ function tabsOf(files) {
     const cmps = list.map(([name]) => name.match(/^intercom-loader\.([\w-]+)\.js$/)?.[1]).filter(Boolean);
     const taken = new Set();
     for (const cmp of cmps) {
-      const mine = list.filter(([name]) => name === `intercom-loader.${cmp}.js` || name.startsWith(`${cmp}-`));
+      const loader = `intercom-loader.${cmp}.js`;
+      // The loader first, then the CMP's configuration files.
+      const mine = list.filter(([name]) => name === loader || name.startsWith(`${cmp}-`)).sort(([a], [b]) => (b === loader) - (a === loader));
       mine.forEach(([name]) => taken.add(name));
       tabs.push({ id: `${policy}/${cmp}`, label: `${prefix}${cmp}`, files: mine });
     }
