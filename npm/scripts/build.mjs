@@ -5,8 +5,8 @@
 // 1. the wasm32-unknown-unknown target (rustup), or a loud failure;
 // 2. the wasm-bindgen CLI at exactly the version of the `wasm-bindgen` crate in the repository's
 //    Cargo.lock (the two must match), installed once into target/tools/ and reused;
-// 3. `cargo build --locked --release --target wasm32-unknown-unknown -p consentc-wasm`
-//    (wasm/bindings);
+// 3. `cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p
+//    consentc-wasm` (wasm/bindings; the profile, in the root Cargo.toml, optimises for size);
 // 4. `wasm-bindgen --target web` into npm/wasm/ (the package) and playground/wasm/ (the
 //    playground loads the same module), and the playground's example policies into
 //    playground/examples/. The `web` output loads in Node too: lib/wasm.js hands it the
@@ -23,6 +23,7 @@ const REPO = path.resolve(PACKAGE, '..');
 const TARGET = 'wasm32-unknown-unknown';
 const CRATE = 'consentc-wasm';
 const OUT_NAME = 'consentc_wasm';
+const PROFILE = 'wasm-release';
 const quiet = process.argv.includes('--quiet');
 
 function say(text) {
@@ -94,8 +95,8 @@ function wasmBindgen(version, tools) {
 
 /** Builds wasm/bindings; returns the .wasm path cargo reports. */
 function buildModule() {
-  say(`== cargo build --locked --release --target ${TARGET} -p ${CRATE}`);
-  const r = run('cargo', ['build', '--locked', '--release', '--target', TARGET, '-p', CRATE, '--message-format=json-render-diagnostics'], {
+  say(`== cargo build --locked --profile ${PROFILE} --target ${TARGET} -p ${CRATE}`);
+  const r = run('cargo', ['build', '--locked', '--profile', PROFILE, '--target', TARGET, '-p', CRATE, '--message-format=json-render-diagnostics'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -122,7 +123,10 @@ const bindgen = wasmBindgen(version, tools);
 const module = buildModule();
 for (const dir of [path.join(PACKAGE, 'wasm'), path.join(REPO, 'playground', 'wasm')]) {
   fs.rmSync(dir, { recursive: true, force: true });
-  const r = run(bindgen, ['--target', 'web', '--no-typescript', '--out-dir', dir, '--out-name', OUT_NAME, module], {
+  // Without the name section (function names for debuggers: a tenth of the module); a panic's
+  // message still reaches the caller (wasm/bindings/src/panic.rs).
+  const flags = ['--target', 'web', '--no-typescript', '--remove-name-section', '--remove-producers-section'];
+  const r = run(bindgen, [...flags, '--out-dir', dir, '--out-name', OUT_NAME, module], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (r.status !== 0) fail(`wasm-bindgen failed on ${module}`);
