@@ -17,7 +17,7 @@ const source = $('source');
 const gutter = $('gutter');
 const encoder = new TextEncoder();
 let selectedTab = null;
-/** Milliseconds of each re-check (check only, and check + build), for the status line and tests. */
+/** Milliseconds of each re-check (check; check and build; the whole handler), for tests. */
 const timings = (window.__consentcTimings = []);
 
 function el(tag, props = {}, ...children) {
@@ -164,9 +164,10 @@ function recheck() {
     note = `Fix the ${report.errors === 1 ? 'error' : `${report.errors} errors`} to see the generated files.`;
   }
   const t2 = performance.now();
-  timings.push({ check: t1 - t0, total: t2 - t0 });
   showDiagnostics(report, rendered);
   showOutputs(outputs, note);
+  // `page`: the whole handler, the page's drawing of the results included.
+  timings.push({ check: t1 - t0, total: t2 - t0, page: performance.now() - t0 });
   const summary = report.errors || report.warnings ? `${report.errors} errors, ${report.warnings} warnings` : 'no problems';
   $('status').textContent = `${summary} · checked in ${(t1 - t0).toFixed(1)} ms, built in ${(t2 - t1).toFixed(1)} ms`;
   document.body.dataset.checks = String(timings.length);

@@ -118,6 +118,9 @@ fn package() -> Option<&'static Installed> {
         Ok(installed) => Some(installed),
         Err(reason) => {
             assert!(!in_ci(), "the npm package cannot be tested and CI is set: {reason}");
+            // A missing tool is this machine's; anything else (a build that fails) is a bug.
+            let missing_tool = reason.contains("is not on PATH") || reason.contains("wasm32-unknown-unknown target");
+            assert!(missing_tool, "the npm package does not build or install: {reason}");
             let line = "=".repeat(72);
             let _ = writeln!(
                 std::io::stderr(),
