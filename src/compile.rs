@@ -68,7 +68,7 @@ fn walk<H: Host + ?Sized>(host: &H, dir: &Path, found: &mut Vec<PathBuf>) -> Res
     let mut entries = host.read_dir(dir).map_err(io)?;
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     for entry in entries {
-        if entry.name.starts_with('.') {
+        if entry.name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
         let path = dir.join(&entry.name);

@@ -20,10 +20,11 @@ pub enum Kind {
     Other,
 }
 
-/// One directory entry: its name and what it is itself (a link is not followed).
+/// One directory entry: its name (as the system gives it, not necessarily UTF-8) and what it is
+/// itself (a link is not followed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub name: String,
+    pub name: std::ffi::OsString,
     pub kind: Kind,
 }
 
@@ -75,7 +76,7 @@ impl Host for Native {
             .map(|entry| {
                 let entry = entry?;
                 Ok(Entry {
-                    name: entry.file_name().to_string_lossy().into_owned(),
+                    name: entry.file_name(),
                     kind: kind(entry.file_type()?),
                 })
             })

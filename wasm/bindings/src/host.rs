@@ -120,7 +120,7 @@ impl Host for Bound {
             .map(|pair| {
                 let pair = Array::from(&pair);
                 Entry {
-                    name: pair.get(0).as_string().unwrap_or_default(),
+                    name: pair.get(0).as_string().unwrap_or_default().into(),
                     kind: kind(&pair.get(1).as_string().unwrap_or_default()),
                 }
             })
