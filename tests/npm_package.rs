@@ -692,3 +692,82 @@ fn the_package_holds_the_module_the_command_and_the_types() {
         files.len()
     );
 }
+
+/// `index.d.ts` describes the API as a TypeScript project sees it through the package's
+/// `exports`: a consumer type-checks under `nodenext` and `bundler` resolution, and misuses are
+/// errors (each `@ts-expect-error` must meet one, or tsc fails).
+#[test]
+fn the_types_describe_the_api() {
+    let Some(pkg) = package() else { return };
+    let tsc = repo().join("node_modules/typescript/bin/tsc");
+    if !tsc.exists() {
+        assert!(!in_ci(), "CI is set and node_modules/typescript is missing (npm ci)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: npm_package types, no node_modules/typescript (npm ci)"
+        );
+        return;
+    }
+    let dir = pkg.project.join("types-check");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("consumer.mts"),
+        r#"import { build, check, ConsentcError, explain, features, format, render, starterPolicy, version } from 'consentc';
+import type { BuildResult, Diagnostic, Report } from 'consentc';
+
+const files = { 'site.policy': starterPolicy() };
+const report: Report = check(files, { allow: ['CP0401'], denyWarnings: true });
+const first: Diagnostic | undefined = report.diagnostics[0];
+const where: string = first ? `${first.file}:${first.line}:${first.column} ${first.code} ${first.severity}` : version;
+const text: string = render(new Map([['a.policy', new Uint8Array()]]), { format: 'sarif', color: false });
+const built: BuildResult = build([['a.policy', 'policy a {}']], { cmps: ['klaro'], base: '/' });
+const out: string | undefined = built.files?.['a/policy.json'];
+const gz: number = built.loaders[0].gzip;
+try {
+  format('policy {', { path: 'x.policy' });
+} catch (e) {
+  if (e instanceof ConsentcError) console.log(e.report.errors);
+}
+console.log(where, text, out, gz, explain('CP0201'), features(), features('klaro'));
+
+// @ts-expect-error: a severity is `error` or `warning`
+const bad: 'note' = report.diagnostics[0].severity;
+// @ts-expect-error: the format is one of four
+render(files, { format: 'xml' });
+// @ts-expect-error: contents are text or bytes
+check({ 'a.policy': 42 });
+// @ts-expect-error: files are null when the check has errors
+const always: Record<string, string> = built.files;
+console.log(bad, always);
+"#,
+    )
+    .expect("writes the consumer");
+    for (module, resolution) in [("nodenext", "nodenext"), ("esnext", "bundler")] {
+        let tsconfig = serde_json::json!({
+            "compilerOptions": {
+                "strict": true,
+                "noEmit": true,
+                "module": module,
+                "moduleResolution": resolution,
+                "target": "es2020",
+                "lib": ["es2020", "dom"],
+                "types": [],
+            },
+            "files": ["consumer.mts"],
+        });
+        std::fs::write(dir.join("tsconfig.json"), tsconfig.to_string()).expect("writes tsconfig.json");
+        let checked = Command::new("node")
+            .arg(&tsc)
+            .arg("-p")
+            .arg(dir.join("tsconfig.json"))
+            .output()
+            .expect("runs tsc");
+        assert!(
+            checked.status.success(),
+            "tsc ({resolution} resolution) rejects the consumer of the package's types:\n{}{}",
+            String::from_utf8_lossy(&checked.stdout),
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    }
+    eprintln!("npm_package: index.d.ts type-checks a consumer under nodenext and bundler resolution");
+}
