@@ -143,7 +143,11 @@ function writeBuild(out, files) {
   io(() => fs.mkdirSync(out, { recursive: true }), out);
   for (const dir of abandonedStaging(out)) {
     // Best effort: what cannot be removed now is reported by `build --check` and tried again.
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Left for the next build, as natively.
+    }
   }
   const staging = io(() => fs.mkdtempSync(path.join(out, STAGING_PREFIX)), out);
   try {

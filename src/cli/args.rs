@@ -91,7 +91,9 @@ pub struct ReportArgs {
     pub allow: Vec<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Also the npm package's `format` option (wasm/bindings), by the same names.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Human,
     Json,

@@ -18,7 +18,7 @@ struct Options {
     allow: Vec<String>,
     deny_warnings: bool,
     /// Also render the diagnostics in this format (`human`, `json`, `sarif`, `github`).
-    format: Option<String>,
+    format: Option<Format>,
     color: bool,
     cmps: Vec<String>,
     base: Option<String>,
@@ -26,18 +26,6 @@ struct Options {
 
 fn options(json: &str) -> Result<Options, JsError> {
     serde_json::from_str(json).map_err(|e| JsError::new(&format!("bad options: {e}")))
-}
-
-fn format_named(name: &str) -> Result<Format, JsError> {
-    match name {
-        "human" => Ok(Format::Human),
-        "json" => Ok(Format::Json),
-        "sarif" => Ok(Format::Sarif),
-        "github" => Ok(Format::Github),
-        _ => Err(JsError::new(&format!(
-            "unknown format `{name}`; known: human, json, sarif, github"
-        ))),
-    }
 }
 
 fn inputs(files: &Array) -> Result<Vec<(String, Vec<u8>)>, JsError> {
@@ -68,16 +56,15 @@ pub struct Report {
     pub rendered: Option<String>,
 }
 
-fn report(checked: &mut Checked, options: &Options, allow: &[Code]) -> Result<Report, JsError> {
+fn report(checked: &mut Checked, options: &Options, allow: &[Code]) -> Report {
     cli::apply_allow_deny(checked, allow, options.deny_warnings);
-    let rendered = match &options.format {
-        Some(name) => Some(cli::render(checked, format_named(name)?, options.color).1),
-        None => None,
-    };
-    Ok(Report {
+    let rendered = options
+        .format
+        .map(|format| cli::render(checked, format, options.color).1);
+    Report {
         json: diagnostics::json::render(&checked.diagnostics, &checked.sources),
         rendered,
-    })
+    }
 }
 
 /// Checks `files` (`[[path, bytes], ...]`) as one compile set.
@@ -86,7 +73,7 @@ pub fn check(files: Array, options_json: &str) -> Result<Report, JsError> {
     let options = options(options_json)?;
     let allow = cli::parse_allow(&options.allow).map_err(|e| JsError::new(&e))?;
     let mut checked = consentc::check_sources(inputs(&files)?);
-    report(&mut checked, &options, &allow)
+    Ok(report(&mut checked, &options, &allow))
 }
 
 /// A build's results: the report, and the files when the check had no errors.
@@ -111,7 +98,7 @@ pub fn build(files: Array, options_json: &str) -> Result<Built, JsError> {
         base: &base,
     };
     let mut built = consentc::build_sources(inputs(&files)?, emit).map_err(|e| JsError::new(&e.to_string()))?;
-    let report = report(&mut built.checked, &options, &allow)?;
+    let report = report(&mut built.checked, &options, &allow);
     // `--deny warnings` (or an allowed code) can change whether there are errors: as the
     // command, no files unless the check as reported is clean.
     let output = built.output.filter(|_| !built.checked.has_errors());

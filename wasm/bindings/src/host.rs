@@ -54,7 +54,7 @@ impl Bound {
     }
 }
 
-fn text(path: &Path) -> String {
+fn shown(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
@@ -110,11 +110,11 @@ fn strings(value: &JsValue, field: &str) -> Vec<String> {
 
 impl Host for Bound {
     fn metadata(&self, path: &Path) -> io::Result<Kind> {
-        self.0.metadata(&text(path)).map(|k| kind(&k)).map_err(io_error)
+        self.0.metadata(&shown(path)).map(|k| kind(&k)).map_err(io_error)
     }
 
     fn read_dir(&self, path: &Path) -> io::Result<Vec<Entry>> {
-        let entries = self.0.read_dir(&text(path)).map_err(io_error)?;
+        let entries = self.0.read_dir(&shown(path)).map_err(io_error)?;
         Ok(entries
             .iter()
             .map(|pair| {
@@ -128,16 +128,16 @@ impl Host for Bound {
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        self.0.canonicalize(&text(path)).map(PathBuf::from).map_err(io_error)
+        self.0.canonicalize(&shown(path)).map(PathBuf::from).map_err(io_error)
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        self.0.read(&text(path)).map(|bytes| bytes.to_vec()).map_err(io_error)
+        self.0.read(&shown(path)).map(|bytes| bytes.to_vec()).map_err(io_error)
     }
 
     fn write_build(&self, out: &Path, files: &Files) -> Result<(), BuildError> {
-        self.0.write_build(&text(out), file_pairs(files)).map_err(|thrown| {
-            let path = string_field(&thrown, "path").unwrap_or_else(|| text(out));
+        self.0.write_build(&shown(out), file_pairs(files)).map_err(|thrown| {
+            let path = string_field(&thrown, "path").unwrap_or_else(|| shown(out));
             BuildError::Write {
                 path,
                 source: io_error(thrown),
@@ -146,7 +146,7 @@ impl Host for Bound {
     }
 
     fn stale(&self, out: &Path, files: &Files) -> Staleness {
-        let found = self.0.stale(&text(out), file_pairs(files));
+        let found = self.0.stale(&shown(out), file_pairs(files));
         Staleness {
             missing: strings(&found, "missing"),
             changed: strings(&found, "changed"),
@@ -155,16 +155,16 @@ impl Host for Bound {
         }
     }
 
-    fn write_atomic(&self, path: &Path, text_: &str) -> io::Result<()> {
-        self.0.write_atomic(&text(path), text_).map_err(io_error)
+    fn write_atomic(&self, path: &Path, text: &str) -> io::Result<()> {
+        self.0.write_atomic(&shown(path), text).map_err(io_error)
     }
 
     fn create_dir_all(&self, path: &Path) -> io::Result<()> {
-        self.0.create_dir_all(&text(path)).map_err(io_error)
+        self.0.create_dir_all(&shown(path)).map_err(io_error)
     }
 
     fn create_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        self.0.create_new(&text(path), bytes).map_err(io_error)
+        self.0.create_new(&shown(path), bytes).map_err(io_error)
     }
 
     fn print(&mut self, stream: Stream, text: &str) {
