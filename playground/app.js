@@ -7,7 +7,7 @@ import init, * as consentc from './wasm/consentc_wasm.js';
 /** The examples (copied here from the repository by the build), the CP0201 one first. */
 const EXAMPLES = [
   ['ambiguous.policy', 'CP0201: one feature under two purposes'],
-  ['saas_app.policy', 'SaaS app: facade, identity, several CMPs'],
+  ['saas_app.policy', 'SaaS app: facade, identity, four CMPs, three languages'],
   ['docs_site.policy', 'Documentation site'],
 ];
 const FILE = 'playground.policy';

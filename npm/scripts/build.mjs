@@ -132,11 +132,19 @@ for (const dir of [path.join(PACKAGE, 'wasm'), path.join(REPO, 'playground', 'wa
   if (r.status !== 0) fail(`wasm-bindgen failed on ${module}`);
 }
 // The playground's examples, from where the repository keeps them (playground/app.js lists them).
+// The playground edits one file: a policy and its translators' files (top-level `text LANG(policy
+// = NAME)` blocks) are joined into one, which checks as the set does.
+const EXAMPLES = {
+  'ambiguous.policy': ['examples/ambiguous.policy'],
+  'saas_app.policy': ['policies/saas_app.policy', 'policies/saas_app.de.policy', 'policies/saas_app.fr.policy'],
+  'docs_site.policy': ['policies/docs_site.policy'],
+};
 const examples = path.join(REPO, 'playground', 'examples');
 fs.rmSync(examples, { recursive: true, force: true });
 fs.mkdirSync(examples);
-for (const file of ['examples/ambiguous.policy', 'policies/saas_app.policy', 'policies/docs_site.policy']) {
-  fs.copyFileSync(path.join(REPO, file), path.join(examples, path.basename(file)));
+for (const [name, files] of Object.entries(EXAMPLES)) {
+  const text = files.map((f) => fs.readFileSync(path.join(REPO, f), 'utf8')).join('\n');
+  fs.writeFileSync(path.join(examples, name), text);
 }
 const size = fs.statSync(path.join(PACKAGE, 'wasm', `${OUT_NAME}_bg.wasm`)).size;
 say(`built npm/wasm/ and playground/wasm/ (${OUT_NAME}_bg.wasm: ${size} bytes) with wasm-bindgen ${version}`);

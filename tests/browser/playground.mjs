@@ -176,6 +176,7 @@ try {
   // The same on the bigger example policy, one keystroke at a time (a comment typed at its end).
   await page.selectOption('#example', 'saas_app.policy');
   await page.waitForFunction(() => document.getElementById('source').value.includes('policy saas_app'));
+  assert.deepEqual(await diagnostics(), [], 'the saas_app example (with its translations) is clean');
   await page.evaluate(() => {
     const s = document.getElementById('source');
     s.setSelectionRange(s.value.length, s.value.length);
