@@ -66,7 +66,9 @@ try {
   ];
   const wasm = fs.statSync(path.join(PACKAGE, 'wasm', 'consentc_wasm_bg.wasm')).size;
   console.log(`package ${pack.filename}: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked (${pack.files.length} files; the module ${wasm} bytes)`);
-  console.log(`\`consentc check policies\` (${fs.readdirSync(path.join(REPO, 'policies')).filter((f) => f.endsWith('.policy')).length} policies), ${RUNS} runs each, node ${process.version}, ${os.cpus().length} CPUs:`);
+  const files = fs.readdirSync(path.join(REPO, 'policies')).filter((f) => f.endsWith('.policy')).length;
+  const [load] = os.loadavg();
+  console.log(`\`consentc check policies\` (${files} files), ${RUNS} runs each, node ${process.version}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at the end:`);
   console.log('| command | median ms | fastest ms |');
   console.log('| --- | --- | --- |');
   for (const [name, t] of rows) console.log(`| ${name} | ${t.median.toFixed(1)} | ${t.min.toFixed(1)} |`);
