@@ -50,6 +50,7 @@ const CLEAN = `policy shop {
   intercom {
     app_id = "abc123xy"
     region = eu
+    transfer = dpf
     identity_verification = jwt
     load = on_interaction
     pages = ["/app/**"]
