@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use crate::catalog;
 use crate::compile::{check_sources, Checked, InputError};
 use crate::emit::{self, EmitError, LoaderSize};
+use crate::host::Host;
 
 #[cfg(feature = "fs")]
 mod disk;
 #[cfg(feature = "fs")]
-pub use disk::{abandoned_staging, stale, write, Staleness};
+pub use disk::{abandoned_staging, stale, write};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -21,6 +22,23 @@ pub enum BuildError {
     Emit(#[from] EmitError),
     #[error("cannot write `{path}`: {source}")]
     Write { path: String, source: std::io::Error },
+}
+
+/// How the files under `out` differ from what a build writes (`stale`, or a `host::Host`'s).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Staleness {
+    pub missing: Vec<String>,
+    pub changed: Vec<String>,
+    pub extra: Vec<String>,
+    /// Staging directories a build that did not finish left in `out` (`abandoned_staging`);
+    /// the next build removes them.
+    pub leftover: Vec<String>,
+}
+
+impl Staleness {
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.changed.is_empty() && self.extra.is_empty() && self.leftover.is_empty()
+    }
 }
 
 /// The result of a build: the check (whose diagnostics the caller prints) and, when the check
@@ -64,7 +82,16 @@ pub fn build_paths(paths: &[PathBuf], only_cmps: &[String]) -> Result<Built, Bui
 /// Check the files on disk and emit as `options` ask (`--cmp`, `--base`); nothing is written.
 #[cfg(feature = "fs")]
 pub fn build_paths_with(paths: &[PathBuf], options: emit::Options<'_>) -> Result<Built, BuildError> {
-    Ok(built(crate::compile::check_paths(paths)?, options)?)
+    build_paths_in(&crate::host::Native, paths, options)
+}
+
+/// [`build_paths_with`] on any [`Host`]'s file system (the npm package's is Node's).
+pub fn build_paths_in<H: Host + ?Sized>(
+    host: &H,
+    paths: &[std::path::PathBuf],
+    options: emit::Options<'_>,
+) -> Result<Built, BuildError> {
+    Ok(built(crate::compile::check_paths_in(host, paths)?, options)?)
 }
 
 /// One line per loader: raw and gzipped size.

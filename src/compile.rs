@@ -1,11 +1,11 @@
 //! A compile set: gathering `.policy` files, reading and parsing them, and checking the lot.
 
-#[cfg(feature = "fs")]
 use std::path::{Path, PathBuf};
 
 use crate::catalog;
 use crate::check::{self, model::Model, FileFacts};
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
+use crate::host::{Host, Kind};
 use crate::source::{decode, has_bom, FileId, SourceFile, SourceMap, Span};
 use crate::syntax;
 
@@ -37,46 +37,47 @@ impl Checked {
 /// order, hidden entries skipped, symbolic links to directories not followed, each file once.
 #[cfg(feature = "fs")]
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    collect_in(&crate::host::Native, paths)
+}
+
+/// [`collect`] on any [`Host`]'s file system: the one walk of the native command and the npm
+/// package.
+pub fn collect_in<H: Host + ?Sized>(host: &H, paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut found = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| InputError::Io {
+        let kind = host.metadata(path).map_err(|source| InputError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        if meta.is_dir() {
-            walk(path, &mut found)?;
-        } else if meta.is_file() {
-            found.push(path.clone());
-        } else {
-            return Err(InputError::NotPolicy(path.display().to_string()));
+        match kind {
+            Kind::Dir => walk(host, path, &mut found)?,
+            Kind::File => found.push(path.clone()),
+            _ => return Err(InputError::NotPolicy(path.display().to_string())),
         }
     }
     let mut seen = std::collections::HashSet::new();
-    found.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    found.retain(|p| seen.insert(host.canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(found)
 }
 
-#[cfg(feature = "fs")]
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
+fn walk<H: Host + ?Sized>(host: &H, dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
     let io = |source| InputError::Io {
         path: dir.display().to_string(),
         source,
     };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .collect::<Result<_, _>>()
-        .map_err(io)?;
-    entries.sort_by_key(|e| e.file_name());
+    let mut entries = host.read_dir(dir).map_err(io)?;
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
     for entry in entries {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        if entry.name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
-        let path = entry.path();
-        let kind = entry.file_type().map_err(io)?;
-        if kind.is_dir() {
-            walk(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == "policy") && (kind.is_file() || path.is_file()) {
+        let path = dir.join(&entry.name);
+        if entry.kind == Kind::Dir {
+            walk(host, &path, found)?;
+        } else if path.extension().is_some_and(|e| e == "policy")
+            && (entry.kind == Kind::File
+                || (entry.kind == Kind::Link && host.metadata(&path).is_ok_and(|k| k == Kind::File)))
+        {
             found.push(path);
         }
     }
@@ -86,10 +87,15 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
 /// Check files on disk.
 #[cfg(feature = "fs")]
 pub fn check_paths(paths: &[PathBuf]) -> Result<Checked, InputError> {
-    let files = collect(paths)?;
+    check_paths_in(&crate::host::Native, paths)
+}
+
+/// [`check_paths`] on any [`Host`]'s file system.
+pub fn check_paths_in<H: Host + ?Sized>(host: &H, paths: &[PathBuf]) -> Result<Checked, InputError> {
+    let files = collect_in(host, paths)?;
     let mut inputs = Vec::with_capacity(files.len());
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|source| InputError::Io {
+        let bytes = host.read(&path).map_err(|source| InputError::Io {
             path: path.display().to_string(),
             source,
         })?;
@@ -99,8 +105,7 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Checked, InputError> {
 }
 
 /// A stable display name: relative paths as given, with `/` separators.
-#[cfg(feature = "fs")]
-fn display_name(path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     let text = path.display().to_string();
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }

@@ -17,10 +17,13 @@ pub mod build;
 pub mod calendar;
 pub mod catalog;
 pub mod check;
+#[cfg(feature = "command")]
+pub mod cli;
 pub mod compile;
 pub mod diagnostics;
 pub mod emit;
 pub mod fmt;
+pub mod host;
 mod par;
 pub mod source;
 pub mod syntax;

@@ -37,7 +37,17 @@ fn pre_commit_hook_entries_run() {
     let yaml = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
     let repo = scratch_repo();
     let entries: Vec<&str> = yaml.lines().filter_map(|l| l.trim().strip_prefix("entry: ")).collect();
-    assert_eq!(entries.len(), 2, "{yaml}");
+    // The Rust hooks and their npm twins (`language: node`), which run the same commands.
+    assert_eq!(entries.len(), 4, "{yaml}");
+    // The node hooks install the npm package of this very version (the root package.json has no
+    // `consentc` command: .pre-commit-hooks.yaml says why).
+    let pinned = format!("additional_dependencies: [\"consentc@{}\"]", env!("CARGO_PKG_VERSION"));
+    let node_hooks = yaml.lines().filter(|l| l.trim() == "language: node").count();
+    assert_eq!(node_hooks, 2, "{yaml}");
+    assert_eq!(yaml.matches(&pinned).count(), node_hooks, "each node hook has {pinned}");
+    let npm_package: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("npm/package.json").unwrap()).unwrap();
+    assert_eq!(npm_package["version"], env!("CARGO_PKG_VERSION"), "npm/package.json");
     for entry in entries {
         // pass_filenames hooks get the changed files appended.
         let line = if entry.ends_with("check") {
@@ -61,7 +71,9 @@ fn github_workflow_commands_run() {
     let repo = scratch_repo();
     let commands: Vec<String> = yaml
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("run: consentc "))
+        // `npx consentc` is the npm package, which tests/npm_package.rs holds to the binary's
+        // behaviour: the binary stands in for it here.
+        .filter_map(|l| l.trim().strip_prefix("run: npx consentc "))
         .map(|c| format!("consentc {}", c.split(" > ").next().unwrap_or(c)))
         .collect();
     assert_eq!(commands.len(), 3, "{commands:?}");

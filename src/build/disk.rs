@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::BuildError;
+use super::{BuildError, Staleness};
 use crate::emit::Files;
 
 fn write_err(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
@@ -126,23 +126,6 @@ mod lock {
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > std::time::Duration::from_secs(3600))
-    }
-}
-
-/// How the files under `out` differ from what a build writes.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Staleness {
-    pub missing: Vec<String>,
-    pub changed: Vec<String>,
-    pub extra: Vec<String>,
-    /// Staging directories a build that did not finish left in `out` ([`abandoned_staging`]);
-    /// the next build removes them.
-    pub leftover: Vec<String>,
-}
-
-impl Staleness {
-    pub fn is_clean(&self) -> bool {
-        self.missing.is_empty() && self.changed.is_empty() && self.extra.is_empty() && self.leftover.is_empty()
     }
 }
 

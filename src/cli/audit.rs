@@ -1,16 +1,16 @@
-//! `consentc audit`'s arguments and report: the command line side of `consentc::audit`.
+//! `consentc audit`'s arguments and report: the command line side of `crate::audit`. Native
+//! only (feature `audit`): it drives a browser, which the npm package cannot.
 
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
 
-use consentc::audit::{self, Error};
-use consentc::diagnostics::{self, Severity};
-
-use super::{default_paths, parse_allow, Format, ReportArgs, Usage};
+use super::args::{Format, ReportArgs};
+use super::{default_paths, parse_allow, report, Usage};
+use crate::audit::{self, Error};
+use crate::diagnostics::{self, Severity};
+use crate::host::{Host, Stream};
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -64,8 +64,8 @@ fn pairs(values: &[String], separator: char, flag: &str) -> Result<Vec<(String, 
         .collect()
 }
 
-pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
-    let allow = parse_allow(&args.report.allow)?;
+pub fn audit<H: Host + ?Sized>(host: &mut H, args: AuditArgs) -> Result<u8, Usage> {
+    let allow = parse_allow(&args.report.allow).map_err(Usage)?;
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
         return Err(Usage(format!(
             "`--timeout {}` must be a number of seconds between 0 and 3600",
@@ -83,7 +83,7 @@ pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
     }
     let options = audit::Options {
         urls: args.urls,
-        policy_paths: default_paths(args.policy)?,
+        policy_paths: default_paths(host, args.policy)?,
         name: args.name,
         cmp: args.cmp,
         browser: args.browser,
@@ -98,8 +98,8 @@ pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
         Ok(report) => report,
         Err(Error::Usage(message)) | Err(Error::Fault(message)) => return Err(Usage(message)),
         Err(Error::Policy(mut checked)) => {
-            eprintln!("error: the policies have errors, so nothing was audited");
-            return Ok(super::report(&mut checked, &args.report, &allow));
+            host.print(Stream::Stderr, "error: the policies have errors, so nothing was audited\n");
+            return Ok(report(host, &mut checked, &args.report, &allow));
         }
     };
     let findings = &mut report.findings;
@@ -112,14 +112,12 @@ pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
     let sources = &report.checked.sources;
     match args.report.format {
         Format::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{}", diagnostics::human::render(findings, sources, color));
+            let color = host.color(Stream::Stderr);
+            let mut text = diagnostics::human::render(findings, sources, color);
             let errors = findings.iter().filter(|d| d.is_error()).count();
             let warnings = findings.len() - errors;
-            let _ = writeln!(
-                err,
-                "audited {} URL{} in {} scenarios ({:.1} s): {}",
+            text.push_str(&format!(
+                "audited {} URL{} in {} scenarios ({:.1} s): {}\n",
                 report.urls,
                 if report.urls == 1 { "" } else { "s" },
                 report.scenarios,
@@ -132,18 +130,15 @@ pub fn audit(args: AuditArgs) -> Result<ExitCode, Usage> {
                         if w == 1 { "" } else { "s" }
                     ),
                 }
-            );
+            ));
             if let Some(dir) = &options.evidence {
-                let _ = writeln!(err, "evidence: {} files in `{}`", report.evidence.len(), dir.display());
+                text.push_str(&format!("evidence: {} files in `{}`\n", report.evidence.len(), dir.display()));
             }
+            host.print(Stream::Stderr, &text);
         }
-        Format::Json => print!("{}", diagnostics::json::render(findings, sources)),
-        Format::Sarif => print!("{}", diagnostics::sarif::render(findings, sources)),
-        Format::Github => print!("{}", diagnostics::github::render(findings, sources)),
+        Format::Json => host.print(Stream::Stdout, &diagnostics::json::render(findings, sources)),
+        Format::Sarif => host.print(Stream::Stdout, &diagnostics::sarif::render(findings, sources)),
+        Format::Github => host.print(Stream::Stdout, &diagnostics::github::render(findings, sources)),
     }
-    Ok(if findings.iter().any(|d| d.is_error()) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(u8::from(findings.iter().any(|d| d.is_error())))
 }
