@@ -19,6 +19,8 @@ pub mod compile;
 pub mod diagnostics;
 pub mod emit;
 pub mod fmt;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 mod par;
 pub mod source;
 pub mod syntax;

@@ -52,6 +52,9 @@ enum Command {
         /// The vendor or CMP to list (default: every vendor and every CMP).
         vendor: Option<String>,
     },
+    /// A language server over standard input and output, for editors (docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 #[derive(Args)]
@@ -128,6 +131,8 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain(&code),
         Command::Features { vendor } => features(vendor.as_deref()),
         Command::Init { path } => init(&path),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => Ok(ExitCode::from(consentc::lsp::serve_stdio())),
     };
     match result {
         Ok(code) => code,
