@@ -260,6 +260,8 @@ pub fn scan(text: &str) -> Scan {
                         after_number: false,
                     }
                 }
+                // A word on a later line starts a new item: `cmp` left half typed above.
+                Kind::Word if text[s.tokens[first].end..tok.start].contains('\n') => State::First(i),
                 Kind::Word => State::Head {
                     first,
                     name: Some(i),

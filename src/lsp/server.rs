@@ -271,7 +271,9 @@ impl Server {
             }
             for (i, uri) in set.uris.iter().enumerate() {
                 let diagnostics = by_file.remove(&i).unwrap_or_default();
-                if diagnostics.is_empty() && !self.published.contains(uri) {
+                // Open documents always hear back, so an editor knows a clean file is clean.
+                let open = self.workspace.documents.contains_key(uri);
+                if diagnostics.is_empty() && !self.published.contains(uri) && !open {
                     continue;
                 }
                 if !diagnostics.is_empty() {
