@@ -58,6 +58,31 @@ fn find<'a>(published: &'a Value, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {code} in {published}"))
 }
 
+/// `text` with one LSP text edit applied (UTF-16 positions).
+fn apply(text: &str, edit: &Value) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().expect("line") as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        let mut at = start;
+        for c in text[start..].chars() {
+            if units >= p["character"].as_u64().expect("character") as usize {
+                break;
+            }
+            units += c.len_utf16();
+            at += c.len_utf8();
+        }
+        at
+    };
+    let (start, end) = (offset(&edit["range"]["start"]), offset(&edit["range"]["end"]));
+    format!(
+        "{}{}{}",
+        &text[..start],
+        edit["newText"].as_str().expect("newText"),
+        &text[end..]
+    )
+}
+
 fn labels(items: &Value) -> Vec<String> {
     items["items"]
         .as_array()
@@ -152,6 +177,19 @@ fn diagnostics_fixes_and_navigation() {
         actions[2]["edit"]["changes"][&site],
         json!([{"range": range(20, 36, 20, 36), "newText": " except [intercom.tracking.events]"}])
     );
+
+    // Each fix, applied, leaves a policy without the overlap.
+    for action in actions.as_array().expect("actions") {
+        let edit = &action["edit"]["changes"][&site][0];
+        let applied = apply(SITE, edit);
+        let checked = consentc::check_sources(vec![("site.policy".into(), applied.into_bytes())]);
+        assert!(
+            checked.diagnostics.iter().all(|d| d.code.as_str() != "CP0201"),
+            "{}: {:?}",
+            action["title"],
+            checked.diagnostics
+        );
+    }
 
     // Hover: a feature path, a CMP, a CMP value, a purpose in a cmp block, a code in a comment.
     let hover = client.call("textDocument/hover", at(&site, 14, 40));
