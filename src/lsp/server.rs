@@ -37,6 +37,9 @@ impl Default for Options {
 
 type Outcome = Result<Value, (ErrorCode, String)>;
 
+/// A purpose, every place it is written, and the documents (URI, text) the places index.
+type PurposePlaces = (navigate::PurposeRef, Vec<navigate::Place>, Vec<(String, String)>);
+
 struct Server {
     out: crossbeam_channel::Sender<Value>,
     workspace: Workspace,
@@ -334,11 +337,7 @@ impl Server {
     }
 
     /// Every place the purpose at `position` is written, with the documents' URIs and texts.
-    fn purpose_places(
-        &self,
-        uri: &Uri,
-        position: Position,
-    ) -> Result<Option<(navigate::PurposeRef, Vec<navigate::Place>, Vec<(String, String)>)>, (ErrorCode, String)> {
+    fn purpose_places(&self, uri: &Uri, position: Position) -> Result<Option<PurposePlaces>, (ErrorCode, String)> {
         let text = self.document(uri)?;
         let offset = Lines::new(&text).offset(position);
         let scan = scan::scan(&text);
@@ -484,12 +483,12 @@ impl Server {
         let text = self.document(&p.text_document.uri)?;
         let lines = Lines::new(&text);
         let scan = scan::scan(&text);
-        Ok(Value::Array(symbols_below(&scan, &text, &lines, None)))
+        Ok(Value::Array(symbols_below(&scan, &lines, None)))
     }
 }
 
 /// The document symbols of the blocks (and keys) directly inside `parent`.
-fn symbols_below(scan: &Scan, text: &str, lines: &Lines, parent: Option<usize>) -> Vec<Value> {
+fn symbols_below(scan: &Scan, lines: &Lines, parent: Option<usize>) -> Vec<Value> {
     let mut out = Vec::new();
     for (i, b) in scan.blocks.iter().enumerate().filter(|(_, b)| b.parent == parent) {
         let (name, selection) = match &b.name {
@@ -503,7 +502,7 @@ fn symbols_below(scan: &Scan, text: &str, lines: &Lines, parent: Option<usize>) 
             "text" | "banner" => SymbolKind::STRING,
             _ => SymbolKind::STRUCT,
         };
-        let mut children = symbols_below(scan, text, lines, Some(i));
+        let mut children = symbols_below(scan, lines, Some(i));
         for a in scan.assigns.iter().filter(|a| a.block == Some(i)) {
             let end = a.value.last().map_or(a.key_span.1, |&t| scan.tokens[t].end);
             children.push(json!({
@@ -527,6 +526,5 @@ fn symbols_below(scan: &Scan, text: &str, lines: &Lines, parent: Option<usize>) 
             "children": children,
         }));
     }
-    let _ = text;
     out
 }
