@@ -288,13 +288,12 @@ impl Server {
                 );
             }
         }
+        // Files that left every set: a closed document outside `policies/`, a deleted file.
         for gone in self.published.difference(&now_published) {
-            if !now_published.contains(gone) {
-                self.notify(
-                    "textDocument/publishDiagnostics",
-                    json!({"uri": gone, "diagnostics": []}),
-                );
-            }
+            self.notify(
+                "textDocument/publishDiagnostics",
+                json!({"uri": gone, "diagnostics": []}),
+            );
         }
         self.published = now_published;
     }
