@@ -323,7 +323,7 @@ fn completion_by_context() {
     let dir = workspace();
     let site = uri(&dir.path().join("policies/site.policy"));
     let mut client = start(dir.path(), json!({"debounceMs": 0}));
-    let text = "policy shop {\n  title = \"Grüße 😀\"; \n  purpose support {\n    basis = \n    features = [intercom.tr]\n  }\n  cmp \n  cmp cookiebot { s = pr }\n  purpose later { }\n}\n";
+    let text = "policy shop {\n  title = \"Grüße 😀\"; \n  purpose support {\n    basis = \n    features = [intercom.tr]\n  }\n  cmp \n  cmp cookiebot { s = pr }\n  purpose later { }\n}\n// see CP0201\n";
     client.open(&site, text);
 
     // A key of a policy after `"Grüße 😀"; `: keys and nested blocks.
@@ -379,6 +379,16 @@ fn completion_by_context() {
     let items = client.call("textDocument/completion", at(&site, 7, 24));
     assert_eq!(labels(&items), ["necessary", "preferences", "statistics", "marketing"]);
     assert_eq!(items["items"][0]["detail"], "Cookiebot: cannot be refused");
+
+    // Hover on a code in a comment: its explanation.
+    let hover = client.call("textDocument/hover", at(&site, 10, 9));
+    assert_eq!(hover["range"], range(10, 7, 10, 13));
+    let text = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(
+        text.starts_with("**CP0201** (error): a feature falls under two purposes"),
+        "{text}"
+    );
+    assert!(text.contains("# CP0201"), "the explain page follows: {text}");
 }
 
 #[test]
@@ -487,4 +497,20 @@ fn initialization_paths_name_the_compile_set() {
     client.open(&site, "policy solo {\n  title = \"x\"\n}\n");
     let published = client.diagnostics(&site);
     assert!(!codes(&published).contains(&"CP0102".to_owned()));
+}
+
+#[test]
+fn changes_within_the_debounce_are_checked_once() {
+    let dir = workspace();
+    let site = uri(&dir.path().join("policies/site.policy"));
+    // A long debounce: the three edits below are sent long before it ends, so only the last
+    // one is checked. (No time is measured; the debounce only has to outlast three writes.)
+    let mut client = start(dir.path(), json!({"debounceMs": 5000}));
+    client.open(&site, SITE);
+    client.change(&site, 2, &SITE.replace("consnt", "consent"));
+    client.change(&site, 3, SITE);
+    client.change(&site, 4, &SITE.replace("consnt", "consent"));
+    let published = client.diagnostics(&site);
+    assert_eq!(published["version"], 4, "{published}");
+    assert!(!codes(&published).contains(&"CP0101".to_owned()));
 }
