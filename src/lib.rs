@@ -24,6 +24,8 @@ pub mod diagnostics;
 pub mod emit;
 pub mod fmt;
 pub mod host;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 mod par;
 pub mod source;
 pub mod syntax;

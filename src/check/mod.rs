@@ -1,6 +1,6 @@
 //! The checker: syntax trees and the catalogue in, a checked model and diagnostics out.
 
-mod lower;
+pub(crate) mod lower;
 pub mod model;
 mod reader;
 pub mod rules;

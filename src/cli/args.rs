@@ -51,6 +51,9 @@ pub enum Command {
     /// break their policy.
     #[cfg(feature = "audit")]
     Audit(Box<super::audit::AuditArgs>),
+    /// Run the language server on stdin/stdout (LSP 3.17) for editors; docs/editors.md.
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 #[derive(Args)]

@@ -52,6 +52,9 @@ where
         Command::Init { path } => init(host, &path),
         #[cfg(feature = "audit")]
         Command::Audit(args) => audit::audit(host, *args),
+        // The server talks LSP on the process's own stdin and stdout, not through the host.
+        #[cfg(feature = "lsp")]
+        Command::Lsp => Ok(crate::lsp::serve_stdio()),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@ use crate::check::reader::Reader;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::Block;
 
-const CONTROLLER_KEYS: &[&str] = &["name", "contact", "dpo", "privacy_policy"];
+pub(crate) const CONTROLLER_KEYS: &[&str] = &["name", "contact", "dpo", "privacy_policy"];
 
 pub(super) fn controller(b: &Block, out: &mut Vec<Diagnostic>) -> Controller {
     no_options(b, out);

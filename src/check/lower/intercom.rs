@@ -13,7 +13,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::Block;
 
-const INTERCOM_KEYS: &[&str] = &[
+pub(crate) const INTERCOM_KEYS: &[&str] = &[
     "app_id",
     "region",
     "identity_verification",
@@ -24,8 +24,8 @@ const INTERCOM_KEYS: &[&str] = &[
     "on_withdraw",
     "request_exemption",
 ];
-const RETENTION_KEYS: &[&str] = &["conversations", "users", "visitors"];
-const FACADE_KEYS: &[&str] = &["label", "color", "position"];
+pub(crate) const RETENTION_KEYS: &[&str] = &["conversations", "users", "visitors"];
+pub(crate) const FACADE_KEYS: &[&str] = &["label", "color", "position"];
 
 pub const DEFAULT_FACADE_LABEL: &str = "Chat with us";
 pub const DEFAULT_FACADE_COLOR: &str = "#1f6feb";

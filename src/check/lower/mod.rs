@@ -4,9 +4,9 @@
 //! in [`intercom`], `cmp` blocks in [`cmp`].
 
 mod cmp;
-mod controller;
-mod intercom;
-mod texts;
+pub(crate) mod controller;
+pub(crate) mod intercom;
+pub(crate) mod texts;
 
 use indexmap::IndexMap;
 
@@ -20,8 +20,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Block, File, Item, Value, ValueKind};
 
-const POLICY_KEYS: &[&str] = &["title", "jurisdictions", "languages"];
-const PURPOSE_KEYS: &[&str] = &["title", "description", "basis", "gpc", "features"];
+pub(crate) const POLICY_KEYS: &[&str] = &["title", "jurisdictions", "languages"];
+pub(crate) const PURPOSE_KEYS: &[&str] = &["title", "description", "basis", "gpc", "features"];
 
 /// Every `policy` block of one file, and its top-level `text LANG(policy = NAME)` blocks (matched
 /// with their policies once the whole compile set is read).

@@ -16,9 +16,9 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Block, Ident, Value};
 
-const TEXT_BLOCKS: &[&str] = &["purpose", "facade", "banner"];
-const TEXT_PURPOSE_KEYS: &[&str] = &["title", "description"];
-const TEXT_FACADE_KEYS: &[&str] = &["label"];
+pub(crate) const TEXT_BLOCKS: &[&str] = &["purpose", "facade", "banner"];
+pub(crate) const TEXT_PURPOSE_KEYS: &[&str] = &["title", "description"];
+pub(crate) const TEXT_FACADE_KEYS: &[&str] = &["label"];
 
 /// `languages = [...]`: canonical tags, the default first; `[en]` when absent.
 pub(super) fn languages(r: &Reader, out: &mut Vec<Diagnostic>) -> Setting<Vec<Spanned<String>>> {
