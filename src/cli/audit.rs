@@ -98,7 +98,10 @@ pub fn audit<H: Host + ?Sized>(host: &mut H, args: AuditArgs) -> Result<u8, Usag
         Ok(report) => report,
         Err(Error::Usage(message)) | Err(Error::Fault(message)) => return Err(Usage(message)),
         Err(Error::Policy(mut checked)) => {
-            host.print(Stream::Stderr, "error: the policies have errors, so nothing was audited\n");
+            host.print(
+                Stream::Stderr,
+                "error: the policies have errors, so nothing was audited\n",
+            );
             return Ok(report(host, &mut checked, &args.report, &allow));
         }
     };
@@ -132,7 +135,11 @@ pub fn audit<H: Host + ?Sized>(host: &mut H, args: AuditArgs) -> Result<u8, Usag
                 }
             ));
             if let Some(dir) = &options.evidence {
-                text.push_str(&format!("evidence: {} files in `{}`\n", report.evidence.len(), dir.display()));
+                text.push_str(&format!(
+                    "evidence: {} files in `{}`\n",
+                    report.evidence.len(),
+                    dir.display()
+                ));
             }
             host.print(Stream::Stderr, &text);
         }
