@@ -399,7 +399,7 @@ fn the_demo_site_keeps_its_policies_in_every_scenario_with_each_cmp() {
         );
         // Not a vacuous pass: the grant (and, for the chat button, the click) loaded and booted
         // the widget, and the withdrawal undid it.
-        let folder = evidence.join(audit_site_slug(&app));
+        let folder = evidence.join(consentc::audit::evidence_folder(&app));
         let only = read_json(&folder.join("only-support.json"));
         let steps = only["steps"].as_array().expect("steps");
         let booted = steps
@@ -424,31 +424,16 @@ fn the_demo_site_keeps_its_policies_in_every_scenario_with_each_cmp() {
         assert_eq!(after["dom"], serde_json::json!([]), "{which}: {withdrawn}");
         assert_eq!(after["widget"]["booted"], false, "{which}: {withdrawn}");
         // The home page is outside `pages`: nothing of Intercom even with everything granted.
-        let home = read_json(&evidence.join(audit_site_slug(&url)).join("withdrawn.json"));
+        let home = read_json(
+            &evidence
+                .join(consentc::audit::evidence_folder(&url))
+                .join("withdrawn.json"),
+        );
         for step in home["steps"].as_array().expect("steps") {
             assert_eq!(step["requests"], serde_json::json!([]), "{which}: {home}");
         }
     }
     assert_no_browser_left(tmp.path());
-}
-
-/// The evidence folder's name for a URL (src/audit/evidence.rs, `slug`).
-fn audit_site_slug(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let mut out: String = rest
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    while out.ends_with('_') {
-        out.pop();
-    }
-    out
 }
 
 /// The page every fault test starts from: the demo policy's loader and CMP, as it should be.
@@ -843,9 +828,17 @@ fn cookiebot_is_driven_through_its_sdk() {
     let found = findings(&stdout(&out));
     assert!(!found.contains_key(&app), "{:?}", found.get(&app));
     assert!(codes(found.get(&gated_url)).contains(&"CP0505".to_owned()), "{found:?}");
-    let only = read_json(&evidence.join(audit_site_slug(&app)).join("only-support.json"));
+    let only = read_json(
+        &evidence
+            .join(consentc::audit::evidence_folder(&app))
+            .join("only-support.json"),
+    );
     assert_eq!(only["steps"][1]["widget"]["booted"], true, "{only}");
-    let refused = read_json(&evidence.join(audit_site_slug(&app)).join("only-analytics.json"));
+    let refused = read_json(
+        &evidence
+            .join(consentc::audit::evidence_folder(&app))
+            .join("only-analytics.json"),
+    );
     assert_eq!(refused["steps"][1]["requests"], serde_json::json!([]), "{refused}");
 }
 
@@ -897,7 +890,7 @@ fn custom_and_consent_mode_are_driven_through_the_page_api() {
             tmp.path(),
         );
         assert_eq!(out.status.code(), Some(0), "{cmp}: {}", stderr(&out));
-        let folder = evidence.join(audit_site_slug(&url));
+        let folder = evidence.join(consentc::audit::evidence_folder(&url));
         let only = read_json(&folder.join("only-support.json"));
         assert_eq!(only["steps"][1]["widget"]["booted"], true, "{cmp}: {only}");
         let withdrawn = read_json(&folder.join("withdrawn.json"));

@@ -10,6 +10,8 @@
 mod browser;
 mod cmp;
 mod evidence;
+/// The evidence folder's name for a URL, for tools and tests that read `--evidence`.
+pub use evidence::slug as evidence_folder;
 mod observe;
 pub mod plan;
 pub mod scenario;
